@@ -1,0 +1,33 @@
+"""Command line of scripts/validate.py."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .package import UsageError
+from .validate import validate_package
+
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 as well; keep its message short and plain
+        self.print_usage()
+        self.exit(EXIT_USAGE, f"error: {message}\n")
+
+
+def main(argv: list[str]) -> int:
+    parser = _Parser(prog="validate.py", description="Validate the cn-business-environment-facts package.")
+    parser.add_argument("package_dir", nargs="?", default=".", help="folder holding datapackage.json (default: .)")
+    parser.add_argument("--sources", type=Path, help="folder of the source texts; without it, provenance checks are skipped")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+    if args.sources is not None and not args.sources.is_dir():
+        parser.error(f"--sources {args.sources}: not a folder")
+    try:
+        report = validate_package(Path(args.package_dir), args.sources)
+    except UsageError as exc:
+        print(f"error: {exc}")
+        return EXIT_USAGE
+    print(report.as_json() if args.format == "json" else report.as_text())
+    return EXIT_VALID if report.valid else EXIT_INVALID

@@ -1,0 +1,72 @@
+"""Reading the package: descriptor, Table Schemas and tables.
+
+Tables are read as text first (codes stay strings, "NA" stays text, only "" is
+missing, as in Frictionless) and then typed from their Table Schema, so the
+schema is the one place that says what a column holds.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+DESCRIPTOR = "datapackage.json"
+
+
+class UsageError(Exception):
+    """The package cannot be read at all (missing or malformed descriptor)."""
+
+
+def read_descriptor(package_dir: Path) -> dict:
+    path = Path(package_dir) / DESCRIPTOR
+    if not path.is_file():
+        raise UsageError(f"{path}: no {DESCRIPTOR} here; give the folder that holds the package")
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not valid UTF-8 JSON ({exc})") from exc
+    if not isinstance(descriptor.get("resources"), list):
+        raise UsageError(f"{path}: has no list of resources")
+    return descriptor
+
+
+def resource_schema(package_dir: Path, resource: dict) -> dict:
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        schema = json.loads((Path(package_dir) / schema).read_text(encoding="utf-8"))
+    return schema or {"fields": []}
+
+
+def read_text_table(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+def _boolean(field: dict, col: pd.Series) -> pd.Series:
+    true = field.get("trueValues", ["true", "True", "TRUE", "1"])
+    false = field.get("falseValues", ["false", "False", "FALSE", "0"])
+    mapping = {**{v: True for v in true}, **{v: False for v in false}}
+    return col.map(mapping).astype("boolean")
+
+
+# Table Schema type -> tolerant converter: a cell that does not parse becomes NA
+# (the type check reports it), so one bad cell cannot stop the other rows' checks.
+CONVERTERS = {
+    "string": lambda f, c: c.astype("string"),
+    "integer": lambda f, c: pd.to_numeric(c, errors="coerce").where(
+        lambda s: s.isna() | (s % 1 == 0)).astype("Int64"),
+    "number": lambda f, c: pd.to_numeric(c, errors="coerce").astype("Float64"),
+    "boolean": _boolean,
+    "date": lambda f, c: pd.to_datetime(c, format="%Y-%m-%d", errors="coerce"),
+}
+
+
+def typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """The text table with each column converted to the type its Table Schema declares."""
+    out = frame.copy()
+    for field in schema.get("fields", []):
+        name = field["name"]
+        if name in out.columns:
+            convert = CONVERTERS.get(field.get("type", "string"), CONVERTERS["string"])
+            out[name] = convert(field, out[name])
+    return out

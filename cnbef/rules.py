@@ -1,0 +1,255 @@
+"""Semantic rules a Table Schema cannot express.
+
+Each rule takes the typed tables (resource name -> DataFrame) and the file of
+each table, and returns problems. Ranges and dimensions are data: a measure's
+kind (measure_kinds.csv) decides the unit dimension and the value range.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from .numerals import parse_numeral
+from .report import Problem
+
+# The words of PRC Civil Code art. 1259 and the news usage around it, and what they mean.
+QUALIFIER_WORDS = {
+    "以上": "at_least", "以下": "at_most", "以内": "at_most",
+    "超过": "more_than", "超": "more_than", "逾": "more_than", "余": "more_than", "多": "more_than",
+    "不满": "less_than", "不足": "less_than",
+    "约": "approximately", "近": "approximately", "左右": "approximately",
+    "级": "order_of_magnitude", "级以上": "at_least_order_of_magnitude",
+}
+# How far before publication an achieved figure may reach, and how far after it a target may.
+PLAUSIBLE_YEARS_BEFORE = 30
+PLAUSIBLE_YEARS_AFTER = 30
+LEVEL_PARENT = {"province": None, "prefecture": "province", "county": "prefecture"}
+# Digits a code shares with its parent: a prefecture its province's first two, a county its prefecture's first four.
+LEVEL_PREFIX = {"prefecture": 2, "county": 4}
+LEVEL_SUFFIX = {"province": "0000", "prefecture": "00"}
+
+RULES = {}
+
+
+def rule(name: str):
+    def register(fn):
+        RULES[name] = fn
+        return fn
+    return register
+
+
+def _row(i) -> int:
+    return int(i) + 2
+
+
+def _have(tables, *names) -> bool:
+    return all(n in tables for n in names)
+
+
+@rule("unit_dimension")
+def unit_dimension(tables, files):
+    if not _have(tables, "facts", "units", "measures", "measure_kinds"):
+        return []
+    f = tables["facts"]
+    unit_dim = f["unit_id"].map(tables["units"].set_index("unit_id")["dimension"].to_dict())
+    kind = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"].to_dict())
+    need = kind.map(tables["measure_kinds"].set_index("kind_id")["dimension"].to_dict())
+    bad = unit_dim.notna() & need.notna() & (unit_dim != need)
+    return [Problem(files["facts"], _row(i), "unit_id", "unit_dimension", f.at[i, "unit_id"],
+                    f"is a {unit_dim[i]} unit, but measure {f.at[i, 'measure_id']} is a {kind[i]} "
+                    f"and needs a {need[i]} unit")
+            for i in f.index[bad]]
+
+
+def _range_text(k) -> str:
+    lo, hi = k["min_value"], k["max_value"]
+    parts = []
+    if pd.notna(lo):
+        parts.append(f"{'at least' if k['min_inclusive'] else 'above'} {lo:g}")
+    if pd.notna(hi):
+        parts.append(f"at most {hi:g}")
+    return " and ".join(parts) or "any value"
+
+
+@rule("value_range")
+def value_range(tables, files):
+    if not _have(tables, "facts", "units", "measures", "measure_kinds"):
+        return []
+    f = tables["facts"]
+    kinds = tables["measure_kinds"].set_index("kind_id")
+    kind_id = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"].to_dict())
+    multiplier = f["unit_id"].map(tables["units"].set_index("unit_id")["multiplier"].to_dict())
+    base = f["value"] * multiplier
+    k = kinds.reindex(kind_id.to_numpy())
+    k.index = f.index
+    lo, hi = k["min_value"], k["max_value"]
+    inclusive = k["min_inclusive"].fillna(True).astype(bool)
+    too_low = lo.notna() & base.notna() & ((base < lo) | (~inclusive & (base == lo)))
+    too_high = hi.notna() & base.notna() & (base > hi)
+    not_whole = k["whole_number"].fillna(False).astype(bool) & base.notna() & (base % 1 != 0)
+    problems = []
+    for i in f.index[(too_low | too_high).fillna(False)]:
+        problems.append(Problem(files["facts"], _row(i), "value", "value_range", str(f.at[i, "value"]),
+                                f"a {kind_id[i]} must be {_range_text(k.loc[i])} (in {f.at[i, 'unit_id']}'s base unit)"))
+    for i in f.index[not_whole.fillna(False)]:
+        problems.append(Problem(files["facts"], _row(i), "value", "whole_number", str(f.at[i, "value"]),
+                                f"a {kind_id[i]} must be a whole number"))
+    return problems
+
+
+@rule("value_text")
+def value_text(tables, files):
+    """The numeral as written must stand for the value (二 = 2, 十六 = 16, 4万多 with unit 万… = 4)."""
+    if "facts" not in tables:
+        return []
+    f = tables["facts"]
+    problems = []
+    for i, written, value in zip(f.index, f["value_text"], f["value"]):
+        if pd.isna(written) or pd.isna(value):
+            continue
+        try:
+            parsed = parse_numeral(str(written))
+        except ValueError as exc:
+            problems.append(Problem(files["facts"], _row(i), "value_text", "value_text", written, f"{exc}; write the numeral as it appears in the quote"))
+            continue
+        try:
+            same = parsed == Decimal(str(value))
+        except InvalidOperation:
+            same = False
+        if not same:
+            problems.append(Problem(files["facts"], _row(i), "value", "value_text", str(value),
+                                    f"does not match value_text {written!r}, which reads as {parsed}"))
+    return problems
+
+
+@rule("qualifier_text")
+def qualifier_text(tables, files):
+    if "facts" not in tables:
+        return []
+    f = tables["facts"]
+    problems = []
+    for i, word, code in zip(f.index, f["qualifier_text"], f["qualifier"]):
+        if pd.isna(code):
+            continue
+        expected = "exact" if pd.isna(word) else QUALIFIER_WORDS.get(str(word))
+        if expected is None:
+            problems.append(Problem(files["facts"], _row(i), "qualifier_text", "qualifier_text", word,
+                                    "is not a known qualifier word (" + ", ".join(QUALIFIER_WORDS) + ")"))
+        elif expected != code:
+            problems.append(Problem(files["facts"], _row(i), "qualifier", "qualifier_text", code,
+                                    f"disagrees with qualifier_text {word if pd.notna(word) else '(empty)'!r}, which means {expected}"))
+    return problems
+
+
+@rule("period_order")
+def period_order(tables, files):
+    if "facts" not in tables:
+        return []
+    f = tables["facts"]
+    bad = (f["period_start"] > f["period_end"]).fillna(False)
+    return [Problem(files["facts"], _row(i), "period_start, period_end", "period_order",
+                    f"{f.at[i, 'period_start']:%Y-%m-%d} > {f.at[i, 'period_end']:%Y-%m-%d}",
+                    "the period starts after it ends; swap or correct the dates")
+            for i in f.index[bad]]
+
+
+@rule("period_window")
+def period_window(tables, files):
+    """Periods near the source's date; an achieved figure cannot end after the page was published."""
+    if not _have(tables, "facts", "sources", "documents"):
+        return []
+    f = tables["facts"]
+    doc = f["source_id"].map(tables["sources"].set_index("source_id")["document_id"].to_dict())
+    docs = tables["documents"].set_index("document_id")
+    latest = doc.map(docs["published_latest"].to_dict())
+    earliest = doc.map(docs["published_earliest"].to_dict()).fillna(latest)
+    problems = []
+    achieved = f["claim_type"] == "achieved"
+    for column in ("period_start", "period_end"):
+        d = f[column]
+        after = (achieved & (d > latest)).fillna(False)
+        too_late = (d > latest + pd.DateOffset(years=PLAUSIBLE_YEARS_AFTER)).fillna(False)
+        too_early = (d < earliest - pd.DateOffset(years=PLAUSIBLE_YEARS_BEFORE)).fillna(False)
+        for i in f.index[after]:
+            problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
+                                    f"an achieved figure cannot be dated after its source was published (by {latest[i]:%Y-%m-%d})"))
+        for i in f.index[(too_late & ~after) | too_early]:
+            problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
+                                    f"is more than {PLAUSIBLE_YEARS_BEFORE} years from the source's date; check the year"))
+    return problems
+
+
+@rule("region_hierarchy")
+def region_hierarchy(tables, files):
+    if "regions" not in tables:
+        return []
+    r = tables["regions"]
+    file = files["regions"]
+    ids = r["region_id"].astype(str)
+    parent = dict(zip(ids, r["parent_id"]))
+    level = dict(zip(ids, r["level"]))
+    problems = []
+    for i, rid, lvl, pid in zip(r.index, ids, r["level"], r["parent_id"]):
+        if pd.isna(lvl) or lvl not in LEVEL_PARENT:
+            continue
+        if pd.notna(pid) and pid == rid:
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid, "a region cannot be its own parent"))
+            continue
+        seen, cur = {rid}, pid
+        while pd.notna(cur) and cur in parent:
+            if cur in seen:
+                problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid, f"the chain of parents loops back through {cur}"))
+                break
+            seen.add(cur)
+            cur = parent[cur]
+        want = LEVEL_PARENT[lvl]
+        if want is None and pd.notna(pid):
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid, "a province has no parent; leave parent_id empty"))
+        elif want is not None and pd.isna(pid):
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", None, f"a {lvl} needs a parent {want}"))
+        elif want is not None and pid in level and level[pid] != want:
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid,
+                                    f"a {lvl} must sit under a {want}, but {pid} is a {level[pid]}"))
+        if lvl in LEVEL_SUFFIX and not rid.endswith(LEVEL_SUFFIX[lvl]):
+            problems.append(Problem(file, _row(i), "region_id", "region_hierarchy", rid, f"a {lvl} code ends in {LEVEL_SUFFIX[lvl]}"))
+        n = LEVEL_PREFIX.get(lvl)
+        if n and pd.notna(pid) and rid[:n] != str(pid)[:n]:
+            problems.append(Problem(file, _row(i), "region_id", "region_hierarchy", rid,
+                                    f"a {lvl} code starts with the first {n} digits of its parent {pid}"))
+    return problems
+
+
+def _spans_inside(frame, file, start, end, container, label):
+    """Rows whose [start, end) is not a non-empty span inside their container's range."""
+    lo, hi = container
+    bad = ((frame[start] >= frame[end]) | (frame[start] < lo) | (frame[end] > hi)).fillna(False)
+    return [Problem(file, _row(i), f"{start}, {end}", "offsets", f"{frame.at[i, start]}..{frame.at[i, end]}",
+                    f"must be a non-empty range inside {label} ({lo[i]}..{hi[i]})")
+            for i in frame.index[bad]]
+
+
+@rule("offsets")
+def offsets(tables, files):
+    """Offsets that contradict each other, checked without the source text."""
+    problems = []
+    if _have(tables, "sources", "documents"):
+        s = tables["sources"]
+        size = s["document_id"].map(tables["documents"].set_index("document_id")["char_count"].to_dict())
+        problems += _spans_inside(s, files["sources"], "char_start", "char_end", (pd.Series(0, index=s.index), size), "its document")
+    if "sources" not in tables:
+        return problems
+    src = tables["sources"].set_index("source_id")
+    for name, start, end in (("facts", "quote_start", "quote_end"), ("policies", "quote_start", "quote_end"),
+                             ("excluded_mentions", "char_start", "char_end")):
+        if name not in tables:
+            continue
+        t = tables[name]
+        rng = (t["source_id"].map(src["char_start"].to_dict()), t["source_id"].map(src["char_end"].to_dict()))
+        problems += _spans_inside(t, files[name], start, end, rng, "its article")
+    if "facts" in tables:
+        f = tables["facts"]
+        bad = ((f["value_start"] < f["quote_start"]) | (f["value_start"] >= f["quote_end"])).fillna(False)
+        problems += [Problem(files["facts"], _row(i), "value_start", "offsets", str(f.at[i, "value_start"]),
+                             "must lie inside the quote's range (quote_start..quote_end)") for i in f.index[bad]]
+    return problems

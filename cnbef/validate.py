@@ -1,0 +1,100 @@
+"""The one validate command: Frictionless structure, schema-derived and semantic rules, provenance.
+
+Layers, each rule declared once:
+1. Frictionless: descriptor, Table Schemas, labels, types, constraints, keys, bytes/hash.
+2. Checks generated from the same Table Schemas (Pandera and pandas) plus the semantic
+   rules of ``rules.py``. A cell Frictionless already reported is not reported again.
+3. Provenance against the source text (``provenance.py``), only when it is given.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import provenance
+from .package import UsageError, read_descriptor, read_text_table, resource_schema, typed
+from .report import Problem, Report
+from .rules import RULES
+from .schema_checks import SCHEMA_RULES, constraint_problems, foreign_key_problems, type_problems
+
+DESCRIPTOR = "datapackage.json"
+
+
+def frictionless_problems(package_dir: Path) -> list[Problem]:
+    from frictionless import validate as fl_validate
+
+    try:
+        report = fl_validate(str(Path(package_dir) / DESCRIPTOR), limit_errors=sys.maxsize)
+    except Exception as exc:  # frictionless raises on descriptors it cannot load
+        return [Problem(DESCRIPTOR, None, None, "descriptor", None, f"Frictionless cannot load the package: {exc}")]
+    problems = [Problem(DESCRIPTOR, None, None, e.type, None, e.message) for e in report.errors]
+    for task in report.tasks:
+        for e in task.errors:
+            column = getattr(e, "field_name", None) or ", ".join(getattr(e, "field_names", None) or []) or None
+            cell = getattr(e, "cell", None)
+            problems.append(Problem(task.place or task.name, getattr(e, "row_number", None), column, e.type,
+                                    None if cell in (None, "") else str(cell), e.message))
+    return problems
+
+
+def read_tables(package_dir: Path, descriptor: dict, report: Report):
+    """Typed frames, their text, files and schemas for every resource that could be read."""
+    tables, texts, files, schemas = {}, {}, {}, {}
+    for res in descriptor["resources"]:
+        name, path = res.get("name"), res.get("path")
+        if not isinstance(name, str) or not isinstance(path, str):
+            continue
+        files[name] = path
+        try:
+            schemas[name] = resource_schema(package_dir, res)
+            texts[name] = read_text_table(Path(package_dir) / path)
+        except Exception as exc:  # unreadable file or schema: reported, the other tables still checked
+            report.add([Problem(path, None, None, "readable", None, f"cannot be read: {exc}")])
+            continue
+        tables[name] = typed(texts[name], schemas[name])
+    return tables, texts, files, schemas
+
+
+def validate_package(package_dir: Path, sources_dir: Path | None = None) -> Report:
+    package_dir = Path(package_dir)
+    descriptor = read_descriptor(package_dir)  # UsageError when there is no package to check
+    report = Report()
+    report.add(frictionless_problems(package_dir))
+    already = {p.cell for p in report.problems}
+
+    tables, texts, files, schemas = read_tables(package_dir, descriptor, report)
+    derived = []
+    for name, frame in tables.items():
+        derived += type_problems(files[name], texts[name], frame, schemas[name])
+        derived += constraint_problems(files[name], texts[name], frame, schemas[name])
+        derived += foreign_key_problems(name, files, tables, schemas)
+    report.add(p for p in derived if not (p.rule in SCHEMA_RULES and p.cell in already))
+
+    for rule_name, rule in RULES.items():
+        try:
+            report.add(rule(tables, files))
+        except KeyError as exc:
+            report.skipped.append(f"rule {rule_name}: a table lacks column {exc}")
+
+    _provenance(tables, files, sources_dir, report)
+    report.tables = len(tables)
+    report.rows = sum(len(t) for t in tables.values())
+    report.facts = len(tables.get("facts", ()))
+    return report
+
+
+def _provenance(tables, files, sources_dir, report: Report) -> None:
+    if sources_dir is None:
+        report.skipped += [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS]
+        return
+    needed = ("documents", "sources", "facts", "policies", "excluded_mentions")
+    if any(n not in tables for n in needed):
+        report.skipped.append("provenance checks: a table they need could not be read")
+        return
+    texts, problems, skipped = provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
+    report.add(problems)
+    report.skipped += skipped
+    try:
+        report.add(provenance.check(tables, files, texts))
+    except KeyError as exc:
+        report.skipped.append(f"provenance checks: a table lacks column {exc}")
