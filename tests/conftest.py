@@ -1,0 +1,60 @@
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+def sources_or_skip() -> Path:
+    if not any(SOURCES.glob("*.txt")):
+        pytest.skip(f"source texts not found in {SOURCES}; provenance tests need them")
+    return SOURCES
+
+
+@pytest.fixture
+def sources_dir() -> Path:
+    return sources_or_skip()
+
+
+class PackageCopy:
+    """A copy of the real package in a temporary folder, with helpers to break it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copy(ROOT / "datapackage.json", root)
+        shutil.copytree(ROOT / "data", root / "data")
+        shutil.copytree(ROOT / "schemas", root / "schemas")
+
+    def rows(self, table: str) -> list[list[str]]:
+        with open(self.root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+            return list(csv.reader(fh))
+
+    def write(self, table: str, rows: list[list[str]]) -> None:
+        with open(self.root / "data" / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+
+    def row_of(self, table: str, key: str) -> int:
+        """Spreadsheet row (header = 1) of the row whose first column is ``key``."""
+        return next(n for n, r in enumerate(self.rows(table), 1) if r[0] == key)
+
+    def get(self, table: str, key: str, column: str) -> str:
+        rows = self.rows(table)
+        return rows[self.row_of(table, key) - 1][rows[0].index(column)]
+
+    def set(self, table: str, key: str, column: str, value) -> int:
+        rows = self.rows(table)
+        n = self.row_of(table, key)
+        rows[n - 1][rows[0].index(column)] = str(value)
+        self.write(table, rows)
+        return n
+
+    def delete(self, table: str, key: str) -> None:
+        self.write(table, [r for r in self.rows(table) if r[0] != key])
+
+
+@pytest.fixture
+def pkg(tmp_path) -> PackageCopy:
+    return PackageCopy(tmp_path)
