@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""Regenerate the README's data dictionary from the Table Schemas; --check exits 1 when it is stale."""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cnbef.docs import data_dictionary, render  # noqa: E402
+
+
+def main(argv):
+    readme = ROOT / "README.md"
+    current = readme.read_text(encoding="utf-8")
+    wanted = render(current, data_dictionary(ROOT))
+    if "--check" in argv:
+        if wanted != current:
+            print("README.md: the data dictionary is out of date; run python scripts/docs.py")
+            return 1
+        print("README.md: data dictionary up to date")
+        return 0
+    readme.write_text(wanted, encoding="utf-8")
+    print("README.md: data dictionary written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
