@@ -39,7 +39,9 @@ def resource_schema(package_dir: Path, resource: dict) -> dict:
 
 
 def read_text_table(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    # utf-8-sig: a BOM is reported by the file checks, not left glued to the first column name.
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                       skip_blank_lines=False)
 
 
 def _boolean(field: dict, col: pd.Series) -> pd.Series:

@@ -11,7 +11,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from dataclasses import replace
+
 from . import provenance
+from .files import HINTED_RULES, cell_problems, descriptor_problems, encoding_problems, hint, unsafe_path
 from .package import UsageError, read_descriptor, read_text_table, resource_schema, typed
 from .report import Problem, Report
 from .rules import RULES
@@ -31,7 +36,7 @@ def frictionless_problems(package_dir: Path) -> list[Problem]:
     for task in report.tasks:
         for e in task.errors:
             column = getattr(e, "field_name", None) or ", ".join(getattr(e, "field_names", None) or []) or None
-            cell = getattr(e, "cell", None)
+            cell = getattr(e, "cell", None) or ", ".join(map(str, getattr(e, "field_cells", None) or [])) or None
             problems.append(Problem(task.place or task.name, getattr(e, "row_number", None), column, e.type,
                                     None if cell in (None, "") else str(cell), e.message))
     return problems
@@ -41,16 +46,34 @@ def read_tables(package_dir: Path, descriptor: dict, report: Report):
     """Typed frames, their text, files and schemas for every resource that could be read."""
     tables, texts, files, schemas = {}, {}, {}, {}
     for res in descriptor["resources"]:
+        if not isinstance(res, dict):
+            continue
         name, path = res.get("name"), res.get("path")
-        if not isinstance(name, str) or not isinstance(path, str):
+        if not isinstance(name, str) or unsafe_path(path) or (isinstance(res.get("schema"), str) and unsafe_path(res["schema"])):
             continue
         files[name] = path
+        full = Path(package_dir) / path
+        if not full.is_file():
+            report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
+            continue
+        raw = full.read_bytes()
+        fatal = encoding_problems(path, raw)
+        report.add(fatal)
+        if any(p.rule in ("encoding", "empty_file") for p in fatal):
+            continue
         try:
             schemas[name] = resource_schema(package_dir, res)
-            texts[name] = read_text_table(Path(package_dir) / path)
+            texts[name] = read_text_table(full)
+        except pd.errors.ParserError as exc:
+            report.add([Problem(path, None, None, "csv_structure", None,
+                                f"the CSV structure is broken ({' '.join(str(exc).split())}); look for a quote (\") opened but never closed")])
+            continue
         except Exception as exc:  # unreadable file or schema: reported, the other tables still checked
             report.add([Problem(path, None, None, "readable", None, f"cannot be read: {exc}")])
             continue
+        if texts[name].empty:
+            report.add([Problem(path, None, None, "empty_table", None, "the table has a header but no rows")])
+        report.add(cell_problems(path, texts[name], schemas[name]))
         tables[name] = typed(texts[name], schemas[name])
     return tables, texts, files, schemas
 
@@ -59,7 +82,12 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None) -> Repo
     package_dir = Path(package_dir)
     descriptor = read_descriptor(package_dir)  # UsageError when there is no package to check
     report = Report()
-    report.add(frictionless_problems(package_dir))
+    unsafe = descriptor_problems(descriptor)
+    report.add(unsafe)
+    if unsafe:  # Frictionless might fetch a URL or read outside the package: not run
+        report.skipped.append("frictionless: not run, because the descriptor has unsafe paths")
+    else:
+        report.add(frictionless_problems(package_dir))
     already = {p.cell for p in report.problems}
 
     tables, texts, files, schemas = read_tables(package_dir, descriptor, report)
@@ -77,6 +105,8 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None) -> Repo
             report.skipped.append(f"rule {rule_name}: a table lacks column {exc}")
 
     _provenance(tables, files, sources_dir, report)
+    report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
+                       for p in report.problems]
     report.tables = len(tables)
     report.rows = sum(len(t) for t in tables.values())
     report.facts = len(tables.get("facts", ()))

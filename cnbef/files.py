@@ -1,0 +1,131 @@
+"""What editors' tools do to files: checks on raw bytes and text cells, before parsing.
+
+Policy (also in the README): the tables are UTF-8 without BOM, `\n` line endings, no
+blank lines; a missing final newline is tolerated (no data is lost). Text cells are
+NFC, without zero-width or non-breaking spaces, without leading or trailing spaces,
+and never start like a spreadsheet formula.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from .report import Problem
+
+BOM = b"\xef\xbb\xbf"
+# Characters that make Excel or LibreOffice run a cell as a formula (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+INVISIBLE = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner",
+             "\ufeff": "zero-width no-break space (BOM)", "\u00a0": "non-breaking space", "\u3000": "full-width space",
+             "\u2060": "word joiner"}
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def encoding_problems(file: str, raw: bytes) -> list[Problem]:
+    """Encoding and line-ending problems of one CSV file's bytes."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            raw.decode("gb18030")
+            likely = "GBK/GB18030 (what Excel and WPS on Chinese Windows save as 'CSV' or 'ANSI')"
+        except UnicodeDecodeError:
+            likely = "an unknown encoding"
+        return [Problem(file, _line_of(raw, exc.start), None, "encoding", None,
+                        f"the file is not UTF-8; it looks like {likely}. Re-save it as 'CSV UTF-8' "
+                        f"(and remove the BOM) or convert it with iconv -f GB18030 -t UTF-8; nothing was decoded")]
+    problems = []
+    if not raw.strip():
+        return [Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")]
+    if raw.startswith(BOM):
+        problems.append(Problem(file, 1, None, "bom", None,
+                                "the file starts with a UTF-8 byte-order mark (Excel's 'CSV UTF-8' adds one); save without BOM"))
+    if b"\r" in raw:
+        problems.append(Problem(file, _line_of(raw, raw.index(b"\r")), None, "line_endings", None,
+                                "the file has Windows (CRLF) or old Mac (CR) line endings; use \\n (LF)"))
+    blank = re.search(rb"\n[ \t\r]*\n|\n[ \t\r]+$", raw)
+    if blank:
+        problems.append(Problem(file, _line_of(raw, blank.start()) + 1, None, "blank_line", None,
+                                "blank line; remove it (a trailing blank line is an empty record)"))
+    return problems
+
+
+def cell_problems(file: str, text: pd.DataFrame, schema: dict) -> list[Problem]:
+    """Text-cell hygiene: invisible characters, stray spaces, non-NFC text, formula injection."""
+    problems = []
+    string_fields = [f["name"] for f in schema.get("fields", []) if f.get("type", "string") == "string"]
+    for name in text.columns:
+        col = text[name].dropna()
+        for i, v in col.items():
+            v = str(v)
+            where = (file, int(i) + 2, name)
+            if v.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(v) and name in string_fields:
+                problems.append(Problem(*where, "formula_injection", v,
+                                        "starts with a character that makes a spreadsheet run it as a formula "
+                                        "(=, +, -, @, tab, CR); rephrase the cell"))
+            bad = sorted({INVISIBLE[c] for c in v if c in INVISIBLE})
+            if bad:
+                problems.append(Problem(*where, "invisible_character", v, f"contains {', '.join(bad)}; delete it"))
+            elif v != v.strip():
+                problems.append(Problem(*where, "surrounding_space", v, "has leading or trailing spaces; delete them"))
+            if unicodedata.normalize("NFC", v) != v:
+                problems.append(Problem(*where, "unicode_nfc", v, "is not in Unicode NFC form; normalize it (NFC)"))
+    return problems
+
+
+def unsafe_path(path) -> str | None:
+    """Why a descriptor path may not be followed, or None when it is a relative path inside the package."""
+    if not isinstance(path, str) or not path:
+        return "is not a file path"
+    if urlparse(path).scheme or path.startswith("//"):
+        return "is a URL; nothing is fetched over the network: keep tables and schemas inside the package"
+    p = Path(path)
+    if p.is_absolute() or path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
+        return "is an absolute path; use a path relative to the package folder"
+    if ".." in p.parts or "\\.." in path or "..\\" in path:
+        return "leaves the package folder (..); keep tables and schemas inside it"
+    return None
+
+
+def descriptor_problems(descriptor: dict) -> list[Problem]:
+    problems = []
+    for n, res in enumerate(descriptor.get("resources", [])):
+        if not isinstance(res, dict):
+            problems.append(Problem("datapackage.json", None, f"resources[{n}]", "descriptor", None, "a resource must be an object"))
+            continue
+        for key in ("path", "schema"):
+            value = res.get(key)
+            if key == "schema" and (value is None or isinstance(value, dict)):
+                continue
+            why = unsafe_path(value)
+            if why:
+                problems.append(Problem("datapackage.json", None, f"resources[{n}].{key}", "unsafe_path", str(value),
+                                        f"{why}; the resource was not read"))
+    return problems
+
+
+# What spreadsheet programs turn values into, and what to tell the editor.
+EXCEL_DAMAGE = [
+    (re.compile(r"[0-9]+\.0"), "looks like a code that a spreadsheet turned into a number (411100.0); format the column as Text and restore the code"),
+    (re.compile(r"[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}"), "looks like a date a spreadsheet reformatted; write it as YYYY-MM-DD"),
+    (re.compile(r"[0-9]{5}"), "may be a spreadsheet date serial number; write dates as YYYY-MM-DD"),
+    (re.compile(r"[0-9](?:\.[0-9]+)?[eE][+-]?[0-9]+"), "looks like a number a spreadsheet wrote in scientific notation; restore the full number"),
+]
+HINTED_RULES = {"type-error", "constraint-error", "type", "pattern", "foreign-key", "foreign_key"}
+
+
+def hint(value) -> str | None:
+    """Advice for a value that failed a type or pattern check, when it looks like editor damage."""
+    if not isinstance(value, str):
+        return None
+    if unicodedata.normalize("NFKC", value) != value:
+        return "contains full-width characters (１３．１, ％, ，, full-width space); use ASCII"
+    return next((text for pattern, text in EXCEL_DAMAGE if pattern.fullmatch(value.strip())), None)

@@ -1,0 +1,151 @@
+"""Fault injection: what Excel/WPS editors and careless downloads do to the package.
+
+Each fault is injected into a fresh copy of the real package; the validator must
+name the file (and row/column where there is one) and exit non-zero, without a
+traceback, and without touching the files. A final test prints how many were caught.
+"""
+import json
+
+import pytest
+
+from cnbef.validate import validate_package
+from conftest import sources_or_skip
+
+F, R, U, M = "data/facts.csv", "data/regions.csv", "data/units.csv", "data/measures.csv"
+
+
+def raw(pkg, table, change):
+    path = pkg.root / "data" / f"{table}.csv"
+    path.write_bytes(change(path.read_bytes()))
+
+
+def descriptor(pkg, change):
+    path = pkg.root / "datapackage.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+    change(d)
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+
+
+def columns(pkg, table, change):
+    pkg.write(table, [change(r) for r in pkg.rows(table)])
+
+
+def cell(table, key, column, value):
+    return lambda pkg: pkg.set(table, key, column, value)
+
+
+def swap(r, a=8, b=9):
+    r = list(r)
+    r[a], r[b] = r[b], r[a]
+    return r
+
+
+FAULTS = {
+    # name: (inject, file, rule, column or None, message fragment)
+    "gbk_encoding": (lambda p: raw(p, "facts", lambda b: b.decode("utf-8").encode("gb18030")), F, "encoding", None, "GB18030"),
+    "utf8_bom": (lambda p: raw(p, "units", lambda b: b"\xef\xbb\xbf" + b), U, "bom", None, "byte-order mark"),
+    "crlf": (lambda p: raw(p, "regions", lambda b: b.replace(b"\n", b"\r\n")), R, "line_endings", None, "CRLF"),
+    "trailing_blank_line": (lambda p: raw(p, "measures", lambda b: b + b"\n"), M, "blank_line", None, "blank line"),
+    "full_width_number": (cell("facts", "000-luohe-f03", "value", "１３．１"), F, "type-error", "value", "full-width"),
+    "full_width_percent": (cell("facts", "000-luohe-f03", "unit_id", "％"), F, "foreign-key", "unit_id", "full-width"),
+    "full_width_thousands_comma": (cell("facts", "000-fuzhou-f02", "value", "2，215"), F, "type-error", "value", "full-width"),
+    "full_width_space": (cell("regions", "411100", "name_en", "Luohe\u3000City"), R, "invisible_character", "name_en", "full-width space"),
+    "zero_width_space_in_id": (cell("facts", "000-luohe-f21", "entity_id", "zhongyuan_food_laboratory\u200b"), F, "invisible_character", "entity_id", "zero-width"),
+    "non_breaking_space": (cell("measures", "sales_revenue", "name_en", "Sales\u00a0revenue"), M, "invisible_character", "name_en", "non-breaking"),
+    "space_around_id": (cell("facts", "000-luohe-f03", "measure_id", " fixed_asset_investment_yoy"), F, "surrounding_space", "measure_id", "leading or trailing"),
+    "text_not_nfc": (cell("entities", "sanquan", "name_en", "Sanque\u0301n"), "data/entities.csv", "unicode_nfc", "name_en", "NFC"),
+    "excel_code_as_number": (cell("facts", "000-luohe-f03", "region_id", "411100.0"), F, "constraint-error", "region_id", "Text"),
+    "excel_date_slashes": (cell("facts", "000-luohe-f03", "period_start", "2022/1/1"), F, "type-error", "period_start", "YYYY-MM-DD"),
+    "excel_date_serial": (cell("facts", "000-luohe-f03", "period_start", "44562"), F, "type-error", "period_start", "serial"),
+    "excel_scientific_notation": (cell("documents", "000_539f5fd31231bd53", "byte_count", "1.8329E+04"), "data/documents.csv", "type-error", "byte_count", "scientific"),
+    "missing_column": (lambda p: columns(p, "facts", lambda r: r[:-1]), F, "missing-label", "note", None),
+    "extra_column": (lambda p: columns(p, "facts", lambda r: r + ["x"]), F, "extra-label", None, None),
+    "renamed_column": (lambda p: columns(p, "facts", lambda r: ["qualifier_code" if c == "qualifier" else c for c in r]), F, "incorrect-label", "qualifier", None),
+    "reordered_columns": (lambda p: columns(p, "facts", swap), F, "incorrect-label", None, None),
+    "duplicated_row": (lambda p: p.write("facts", p.rows("facts") + [p.rows("facts")[1]]), F, "primary-key", None, None),
+    "truncated_row": (lambda p: p.write("facts", [r[:5] if r[0] == "000-luohe-f03" else r for r in p.rows("facts")]), F, "missing-cell", None, None),
+    "empty_file": (lambda p: raw(p, "units", lambda b: b""), U, "empty_file", None, "empty"),
+    "unclosed_quote": (lambda p: raw(p, "measures", lambda b: b.replace(b",Sales revenue,", b',"Sales revenue,', 1)), M, "csv_structure", None, "quote"),
+    "header_only_table": (lambda p: raw(p, "measures", lambda b: b.split(b"\n", 1)[0] + b"\n"), M, "empty_table", None, "no rows"),
+    "duplicate_primary_key": (cell("facts", "000-luohe-f04", "fact_id", "000-luohe-f03"), F, "primary-key", None, None),
+    "orphan_foreign_key": (cell("facts", "000-luohe-f03", "entity_id", "no_such_entity"), F, "foreign-key", "entity_id", None),
+    "region_own_parent": (cell("regions", "411100", "parent_id", "411100"), R, "region_hierarchy", "parent_id", "own parent"),
+    "unit_on_wrong_measure": (cell("facts", "000-luohe-f03", "unit_id", "wan_yuan"), F, "unit_dimension", "unit_id", "needs a ratio unit"),
+    "reversed_period": (cell("facts", "000-luohe-f03", "period_end", "2021-12-31"), F, "period_order", None, "starts after it ends"),
+    "offsets_reversed": (cell("facts", "000-luohe-f03", "quote_start", "999999"), F, "offsets", None, None),
+    "tampered_quote": (cell("facts", "000-luohe-f03", "quote", "今年前10个月，漯河市固定资产投资同比增长31.1%"), F, "quote_text", "quote", "differs from the source text"),
+    "tampered_offset": (cell("facts", "000-luohe-f03", "quote_start", "421"), F, "quote_text", "quote", "differs from the source text"),
+    "resource_hash_mismatch": (lambda p: descriptor(p, lambda d: d["resources"][4].update(hash="sha256:" + "0" * 64)), U, "hash-count", None, None),
+    "formula_equals": (cell("measures", "sales_revenue", "name_en", "=HYPERLINK(\"http://x\",\"Sales\")"), M, "formula_injection", "name_en", "formula"),
+    "formula_plus": (cell("measures", "sales_revenue", "description", "+cmd|' /C calc'!A0"), M, "formula_injection", "description", "formula"),
+    "formula_minus": (cell("measures", "sales_revenue", "name_zh", "-2+3"), M, "formula_injection", "name_zh", "formula"),
+    "formula_at": (cell("measures", "sales_revenue", "name_zh", "@SUM(1+1)"), M, "formula_injection", "name_zh", "formula"),
+    "formula_tab": (cell("measures", "sales_revenue", "name_zh", "\t=1"), M, "formula_injection", "name_zh", "formula"),
+    "unsafe_parent_path": (lambda p: descriptor(p, lambda d: d["resources"][0].update(path="../outside.csv")), "datapackage.json", "unsafe_path", "resources[0].path", "leaves"),
+    "unsafe_absolute_path": (lambda p: descriptor(p, lambda d: d["resources"][0].update(path="/etc/passwd")), "datapackage.json", "unsafe_path", "resources[0].path", "absolute"),
+    "unsafe_url_path": (lambda p: descriptor(p, lambda d: d["resources"][0].update(path="https://example.invalid/x.csv")), "datapackage.json", "unsafe_path", "resources[0].path", "URL"),
+    "unsafe_remote_schema": (lambda p: descriptor(p, lambda d: d["resources"][0].update(schema="https://example.invalid/s.json")), "datapackage.json", "unsafe_path", "resources[0].schema", "URL"),
+}
+
+
+NEEDS_SOURCES = {"tampered_quote", "tampered_offset"}
+
+
+def caught(pkg, name):
+    inject, file, rule, column, fragment = FAULTS[name]
+    sources = sources_or_skip() if name in NEEDS_SOURCES else None
+    inject(pkg)
+    before = {p: p.read_bytes() for p in pkg.root.rglob("*") if p.is_file()}
+    report = validate_package(pkg.root, sources)
+    after = {p: p.read_bytes() for p in pkg.root.rglob("*") if p.is_file()}
+    hits = [p for p in report.problems if p.file == file and p.rule == rule
+            and (column is None or p.column == column) and (fragment is None or fragment in p.message)]
+    return bool(hits) and not report.valid and before == after, report
+
+
+@pytest.mark.parametrize("name", FAULTS, ids=str)
+def test_fault_is_caught_with_file_rule_and_message(pkg, name):
+    ok, report = caught(pkg, name)
+    assert ok, f"{name}: expected {FAULTS[name][1:]}, got:\n{report.as_text()}"
+
+
+def test_missing_final_newline_is_tolerated(pkg):
+    raw(pkg, "units", lambda b: b.rstrip(b"\n"))
+    assert validate_package(pkg.root).valid
+
+
+def test_plain_negative_number_in_a_text_cell_is_not_a_formula(pkg):
+    pkg.set("measures", "sales_revenue", "name_zh", "-3.2")
+    assert not [p for p in validate_package(pkg.root).problems if p.rule == "formula_injection"]
+
+
+def test_unsafe_descriptor_is_never_fetched(pkg, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the validator tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    descriptor(pkg, lambda d: d["resources"][0].update(path="https://example.invalid/x.csv"))
+    report = validate_package(pkg.root)
+    assert any(p.rule == "unsafe_path" for p in report.problems)
+
+
+def test_all_faults_caught_and_none_on_the_clean_package(tmp_path, capsys):
+    from conftest import PackageCopy, ROOT
+    assert validate_package(ROOT).problems == []
+    results = {}
+    for n, name in enumerate(FAULTS):
+        root = tmp_path / str(n)
+        root.mkdir()
+        results[name], _ = caught(PackageCopy(root), name)
+    missed = [n for n, ok in results.items() if not ok]
+    with capsys.disabled():
+        print(f"\nfault injection: {sum(results.values())} of {len(results)} fault classes caught; missed: {missed or 'none'}")
+    assert not missed
+
+
+def test_readme_lists_every_fault_class():
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name in FAULTS if f"`{name}`" not in readme] == []
