@@ -149,3 +149,16 @@ def test_readme_lists_every_fault_class():
     from conftest import ROOT
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [name for name in FAULTS if f"`{name}`" not in readme] == []
+
+
+@pytest.mark.parametrize("name", ["gbk_encoding", "unclosed_quote", "unsafe_url_path", "empty_file"])
+def test_cli_exits_1_without_traceback(pkg, name):
+    import subprocess
+    import sys
+    from conftest import ROOT
+    FAULTS[name][0](pkg)
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py"), str(pkg.root)],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert FAULTS[name][1] in done.stdout
