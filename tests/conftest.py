@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from cnbef.metadata import refreshed, write_descriptor
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "sources"
 
@@ -35,6 +37,11 @@ class PackageCopy:
     def write(self, table: str, rows: list[list[str]]) -> None:
         with open(self.root / "data" / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh, lineterminator="\n").writerows(rows)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Keep bytes/hash in the descriptor current, so that a test sees only the fault it injects."""
+        write_descriptor(self.root, refreshed(self.root))
 
     def row_of(self, table: str, key: str) -> int:
         """Spreadsheet row (header = 1) of the row whose first column is ``key``."""

@@ -17,6 +17,7 @@ F, R, U, M = "data/facts.csv", "data/regions.csv", "data/units.csv", "data/measu
 def raw(pkg, table, change):
     path = pkg.root / "data" / f"{table}.csv"
     path.write_bytes(change(path.read_bytes()))
+    pkg.refresh()
 
 
 def descriptor(pkg, change):

@@ -1,0 +1,79 @@
+"""Cutting a release: validate, diff against the previous release, check the version, write, tag."""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from .metadata import refreshed, write_descriptor
+from .package import read_descriptor
+from .validate import validate_package
+from .versioning import changelog_section, diff_packages, materialize, release_tags, reused_ids, version_problems
+
+CHANGELOG = "CHANGELOG.md"
+EMPTY_PACKAGE = {"resources": []}
+
+
+class Refused(Exception):
+    """The release breaks the policy; nothing was written."""
+
+
+def _git(repo: Path, *args) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def history(repo: Path) -> list[tuple[str, Path]]:
+    """(version, package folder) of every earlier release, newest first."""
+    return [(tag.lstrip("v"), materialize(tag, repo)) for tag in release_tags(repo)]
+
+
+def _empty_package() -> Path:
+    import json
+    import tempfile
+    folder = Path(tempfile.mkdtemp(prefix="cnbef-empty-"))
+    (folder / "datapackage.json").write_text(json.dumps(EMPTY_PACKAGE), encoding="utf-8")
+    return folder
+
+
+def plan(repo: Path, version: str, sources: Path | None) -> dict:
+    """Everything release() would do, checked; raises Refused with every reason."""
+    reasons = []
+    if _git(repo, "status", "--porcelain"):
+        reasons.append("the work tree has uncommitted changes; commit or stash them first")
+    report = validate_package(repo, sources)
+    if not report.valid:
+        reasons.append(f"the package is not valid ({len(report.problems)} problems); run scripts/validate.py")
+    past = history(repo)
+    previous_version, previous_dir = past[0] if past else (None, _empty_package())
+    if f"v{version}" in release_tags(repo):
+        reasons.append(f"v{version} is already released")
+    diff = diff_packages(previous_dir, repo)
+    reasons += version_problems(previous_version, version, diff)
+    reasons += reused_ids(past, repo)
+    if reasons:
+        raise Refused("\n".join(reasons))
+    return {"previous": previous_version, "diff": diff}
+
+
+def release(repo: Path, version: str, date: str | None = None, sources: Path | None = None, tag: bool = True) -> str:
+    repo = Path(repo)
+    checked = plan(repo, version, sources)
+    date = date or dt.date.today().isoformat()
+    descriptor = refreshed(repo)
+    descriptor["version"] = version
+    descriptor["created"] = f"{date}T00:00:00Z"
+    write_descriptor(repo, descriptor)
+    section = changelog_section(version, date, checked["diff"], first=checked["previous"] is None)
+    path = repo / CHANGELOG
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n\n"
+    head, sep, rest = text.partition("\n## ")
+    path.write_text(f"{head.rstrip()}\n\n{section}\n" + (f"## {rest}" if sep else ""), encoding="utf-8")
+    _git(repo, "add", "datapackage.json", CHANGELOG)
+    _git(repo, "commit", "-q", "-m", f"Release v{version}")
+    if tag:
+        _git(repo, "tag", "-a", f"v{version}", "-m", f"cn-business-environment-facts {version}")
+    return section
+
+
+def current_version(repo: Path) -> str:
+    return read_descriptor(repo).get("version", "")

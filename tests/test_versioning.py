@@ -1,0 +1,218 @@
+"""Diff, version policy, id stability and releases, on packages built in the tests."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cnbef.metadata import stale_resources
+from cnbef.release import Refused, release
+from cnbef.validate import validate_package
+from cnbef.versioning import _ranges, bump_level, diff_packages, required_bump, reused_ids, version_problems
+from conftest import ROOT, PackageCopy
+
+SCHEMA = {"fields": [{"name": "id", "type": "string"}, {"name": "measure", "type": "string"}, {"name": "value", "type": "number"}],
+          "primaryKey": ["id"], "identityFields": ["measure"]}
+
+
+def small(folder, rows, schema=SCHEMA, extra_tables=()):
+    """A one-table package (plus optional empty tables) in ``folder``."""
+    (folder / "data").mkdir(parents=True)
+    (folder / "schemas").mkdir()
+    resources = []
+    for name, sch, body in [("facts", schema, rows), *extra_tables]:
+        (folder / "schemas" / f"{name}.json").write_text(json.dumps(sch), encoding="utf-8")
+        header = ",".join(f["name"] for f in sch["fields"])
+        (folder / "data" / f"{name}.csv").write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+        resources.append({"name": name, "path": f"data/{name}.csv", "schema": f"schemas/{name}.json"})
+    (folder / "datapackage.json").write_text(json.dumps({"resources": resources}), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def old(tmp_path):
+    return small(tmp_path / "old", ["a,gdp,1", "b,cpi,2", "c,cpi,3"])
+
+
+def test_rows_added_removed_changed_by_primary_key(old, tmp_path):
+    new = small(tmp_path / "new", ["a,gdp,1.5", "c,cpi,3", "d,ppi,4"])
+    d = diff_packages(old, new)["tables"]["facts"]
+    assert d["added"] == ["d"] and d["removed"] == ["b"]
+    assert d["changed"] == [{"key": "a", "changes": {"value": ["1", "1.5"]}}]
+    assert d["reidentified"] == []
+
+
+def test_identical_packages_have_no_diff_and_need_no_release(old):
+    diff = diff_packages(old, old)
+    assert diff["tables"] == {} and required_bump(diff) == (None, [])
+    assert "nothing changed" in version_problems("1.0.0", "1.0.1", diff)[0]
+
+
+def test_schema_changes_are_reported(old, tmp_path):
+    schema = {**SCHEMA, "fields": SCHEMA["fields"][:2] + [{"name": "value", "type": "integer"}, {"name": "note", "type": "string"}]}
+    new = small(tmp_path / "new", ["a,gdp,1,", "b,cpi,2,", "c,cpi,3,"], schema=schema)
+    d = diff_packages(old, new)["tables"]["facts"]
+    assert "field note added" in d["schema"]
+    assert "field value: type 'number' -> 'integer'" in d["schema"]
+    assert required_bump(diff_packages(old, new))[0] == "major"
+
+
+def test_table_added_is_minor(old, tmp_path):
+    new = small(tmp_path / "new", ["a,gdp,1", "b,cpi,2", "c,cpi,3"], extra_tables=[("units", {**SCHEMA, "identityFields": []}, ["u,x,1"])])
+    diff = diff_packages(old, new)
+    assert diff["tables_added"] == ["units"] and required_bump(diff)[0] == "minor"
+
+
+@pytest.mark.parametrize("rows, level", [
+    (["a,gdp,1", "b,cpi,2", "c,cpi,3", "d,ppi,4"], "minor"),  # fact added
+    (["a,gdp,1", "b,cpi,2.5", "c,cpi,3"], "patch"),  # value corrected
+    (["a,gdp,1", "b,cpi,2"], "major"),  # fact removed
+    (["a,gdp,1", "b,ppi,2", "c,cpi,3"], "major"),  # id b now means something else
+])
+def test_required_bump(old, tmp_path, rows, level):
+    assert required_bump(diff_packages(old, small(tmp_path / "new", rows)))[0] == level
+
+
+@pytest.mark.parametrize("old_v, new_v, level", [
+    ("1.0.0", "2.0.0", "major"), ("1.2.3", "1.3.0", "minor"), ("1.2.3", "1.2.4", "patch"),
+    ("1.2.3", "1.4.0", None), ("1.2.3", "1.3.1", None), ("1.2.3", "1.2.3", None), ("1.2.3", "0.9.0", None),
+])
+def test_bump_level(old_v, new_v, level):
+    assert bump_level(old_v, new_v) == level
+
+
+def test_wrong_bump_is_refused_with_the_reason(old, tmp_path):
+    removed = diff_packages(old, small(tmp_path / "new", ["a,gdp,1", "b,cpi,2"]))
+    (problem,) = version_problems("1.0.0", "1.1.0", removed)
+    assert "need a major bump" in problem and "rows removed (c)" in problem
+    assert version_problems("1.0.0", "2.0.0", removed) == []
+    assert "does not follow" in version_problems("1.0.0", "3.0.0", removed)[0]
+
+
+def test_reused_id_is_caught_across_releases(old, tmp_path):
+    v2 = small(tmp_path / "v2", ["a,gdp,1", "b,cpi,2"])  # c retired in 2.0.0
+    reused = small(tmp_path / "v3", ["a,gdp,1", "b,cpi,2", "c,ppi,9"])  # c comes back meaning ppi
+    problems = reused_ids([("2.0.0", v2), ("1.0.0", old)], reused)
+    assert any("facts c: in 1.0.0 it meant {'measure': 'cpi'}" in p for p in problems)
+    same_meaning = small(tmp_path / "v3b", ["a,gdp,1", "b,cpi,2", "c,cpi,3"])
+    assert any("retired after 1.0.0 and now used again" in p for p in reused_ids([("2.0.0", v2), ("1.0.0", old)], same_meaning))
+    assert reused_ids([("1.0.0", old)], old) == []
+
+
+def test_ranges_in_changelog():
+    assert _ranges(["000-luohe-f01", "000-luohe-f02", "000-luohe-f03", "000-luohe-f05", "x"]) == \
+        "`000-luohe-f01`–`03`, `000-luohe-f05`, `x`"
+
+
+def test_stale_hash_fails_validation_and_the_check(tmp_path):
+    pkg = PackageCopy(tmp_path)
+    path = tmp_path / "data" / "units.csv"
+    path.write_bytes(path.read_bytes().replace(b"percent,%,percent", b"percent,%,per cent"))
+    assert stale_resources(tmp_path) == ["units"]
+    rules = {p.rule for p in validate_package(tmp_path).problems if p.file == "data/units.csv"}
+    assert {"hash-count", "byte-count"} & rules
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh_metadata.py"), str(tmp_path), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 1 and "units" in check.stdout
+
+
+def test_committed_metadata_is_fresh():
+    assert stale_resources(ROOT) == []
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in descriptor["resources"])
+    assert {"version", "created", "licenses", "sources", "contributors"} <= descriptor.keys()
+
+
+# --- releases in a throw-away git repository
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    for var, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+                       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}.items():
+        monkeypatch.setenv(var, value)
+    pkg = PackageCopy(tmp_path)
+    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\nIntro.\n", encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    commit(tmp_path, "start")
+    return pkg
+
+
+def git(root, *args):
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+
+def commit(root, message):
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def add_fact(pkg, new_id, measure=None):
+    rows = pkg.rows("facts")
+    row = list(rows[1])
+    row[0] = new_id
+    if measure:
+        row[rows[0].index("measure_id")] = measure
+    pkg.write("facts", [rows[0], *sorted(rows[1:] + [row])])
+
+
+def test_release_flow(repo):
+    root = repo.root
+    section = release(root, "1.0.0", "2026-11-26")
+    assert "First release" in section and "`000-luohe-f01`–`39`" in section
+    assert "v1.0.0" in git(root, "tag")
+    d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    assert d["version"] == "1.0.0" and d["created"] == "2026-11-26T00:00:00Z"
+    assert "## [1.0.0] - 2026-11-26" in (root / "CHANGELOG.md").read_text(encoding="utf-8")
+
+    with pytest.raises(Refused, match="nothing changed"):
+        release(root, "1.0.1")
+
+    add_fact(repo, "000-fuzhou-f04")
+    with pytest.raises(Refused, match="uncommitted"):
+        release(root, "1.1.0")
+    commit(root, "add a fact")
+    with pytest.raises(Refused, match="need a minor bump"):
+        release(root, "1.0.1")
+    section = release(root, "1.1.0", "2026-11-27")
+    assert "`000-fuzhou-f04`" in section
+
+    repo.set("facts", "000-fuzhou-f04", "note", "corrected")
+    commit(root, "correct a note")
+    assert "000-fuzhou-f04` note" in release(root, "1.1.1", "2026-11-28")
+
+    repo.delete("facts", "000-fuzhou-f04")
+    commit(root, "remove a fact")
+    with pytest.raises(Refused, match="need a major bump"):
+        release(root, "1.2.0")
+    release(root, "2.0.0", "2026-11-29")
+
+    add_fact(repo, "000-fuzhou-f04", measure="immediate_processing_rate")
+    commit(root, "reuse an id")
+    with pytest.raises(Refused, match="000-fuzhou-f04"):
+        release(root, "2.1.0")
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## [2.0.0]") < changelog.index("## [1.1.1]") < changelog.index("## [1.0.0]")
+
+
+def test_invalid_package_is_not_released(repo):
+    repo.set("facts", "000-luohe-f03", "unit_id", "yi_yuan")
+    commit(repo.root, "break")
+    with pytest.raises(Refused, match="not valid"):
+        release(repo.root, "1.0.0")
+
+
+def test_diff_script_on_git_revisions(repo):
+    repo.set("facts", "000-luohe-f03", "note", "changed")
+    commit(repo.root, "change")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "HEAD~1", "HEAD", "--repo", str(repo.root)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "facts: ~ 000-luohe-f03 note: '' -> 'changed'" in done.stdout
+    assert "required bump: patch" in done.stdout
+    as_json = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "HEAD~1", "HEAD", "--repo", str(repo.root),
+                              "--format", "json"], capture_output=True, text=True)
+    assert json.loads(as_json.stdout)["tables"]["facts"]["changed"][0]["key"] == "000-luohe-f03"
+    bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "no-such-rev", "HEAD", "--repo", str(repo.root)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
