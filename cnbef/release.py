@@ -8,7 +8,7 @@ from pathlib import Path
 from .metadata import refreshed, write_descriptor
 from .package import read_descriptor
 from .validate import validate_package
-from .versioning import changelog_section, diff_packages, materialize, release_tags, reused_ids, version_problems
+from .versioning import changelog_section, diff_packages, materialize, releases, reused_ids, version_problems
 
 CHANGELOG = "CHANGELOG.md"
 EMPTY_PACKAGE = {"resources": []}
@@ -24,7 +24,7 @@ def _git(repo: Path, *args) -> str:
 
 def history(repo: Path) -> list[tuple[str, Path]]:
     """(version, package folder) of every earlier release, newest first."""
-    return [(tag.lstrip("v"), materialize(tag, repo)) for tag in release_tags(repo)]
+    return [(version, materialize(rev, repo)) for version, rev in releases(repo)]
 
 
 def _empty_package() -> Path:
@@ -45,7 +45,7 @@ def plan(repo: Path, version: str, sources: Path | None) -> dict:
         reasons.append(f"the package is not valid ({len(report.problems)} problems); run scripts/validate.py")
     past = history(repo)
     previous_version, previous_dir = past[0] if past else (None, _empty_package())
-    if f"v{version}" in release_tags(repo):
+    if any(v == version for v, _ in releases(repo)):
         reasons.append(f"v{version} is already released")
     diff = diff_packages(previous_dir, repo)
     reasons += version_problems(previous_version, version, diff)

@@ -47,6 +47,20 @@ def release_tags(repo: Path) -> list[str]:
     return done.stdout.split() if done.returncode == 0 else []
 
 
+def releases(repo: Path) -> list[tuple[str, str]]:
+    """(version, git revision) of every earlier release, newest first.
+
+    Tags vX.Y.Z are the record; where a clone has no tags, the "Release vX.Y.Z" commits
+    that release.py makes stand in for them.
+    """
+    tags = release_tags(repo)
+    if tags:
+        return [(t[1:], t) for t in tags]
+    done = subprocess.run(["git", "-C", str(repo), "log", "--format=%H %s"], capture_output=True, text=True)
+    found = [line.split(" ", 1) for line in done.stdout.splitlines()] if done.returncode == 0 else []
+    return [(m.group(1), sha) for sha, subject in found if (m := re.fullmatch(r"Release v(\d+\.\d+\.\d+)", subject))]
+
+
 # --- the diff ------------------------------------------------------------------------
 
 

@@ -33,7 +33,9 @@ def test_csv_is_utf8_lf_header_and_sorted_by_primary_key(name):
 
 def test_package_identity():
     assert DESCRIPTOR["name"] == "cn-business-environment-facts"
-    assert DESCRIPTOR["version"] == "0.1.0"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    import re
+    assert re.search(r"^## \[(.+?)\]", changelog, re.M).group(1) == DESCRIPTOR["version"], "newest CHANGELOG section"
 
 
 def test_xunyang_uses_its_county_level_city_code():

@@ -191,6 +191,9 @@ def test_release_flow(repo):
     commit(root, "reuse an id")
     with pytest.raises(Refused, match="000-fuzhou-f04"):
         release(root, "2.1.0")
+    git(root, "tag", "-d", "v1.0.0", "v1.1.0", "v1.1.1", "v2.0.0")  # a clone without tags: release commits stand in
+    with pytest.raises(Refused, match="000-fuzhou-f04"):
+        release(root, "2.1.0")
     changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## [2.0.0]") < changelog.index("## [1.1.1]") < changelog.index("## [1.0.0]")
 
