@@ -1,0 +1,46 @@
+"""cn-business-environment-facts: curated facts from Chinese local news, as typed pandas frames.
+
+    import cnbef
+    tables = cnbef.load()                  # every table, typed from its Table Schema
+    tables["facts"].loc["000-luohe-f17"]   # 2.96 亿元: value 2.96, value_normalized 296000000.0
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .package import read_descriptor, read_text_table, resource_schema, typed
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _categories(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """Enum fields become categoricals with the categories in the order the schema declares them."""
+    for field in schema["fields"]:
+        enum = field.get("constraints", {}).get("enum")
+        if enum and field["name"] in frame.columns and field.get("type", "string") == "string":
+            frame[field["name"]] = frame[field["name"]].astype(pd.CategoricalDtype(enum))
+    return frame
+
+
+def load_table(name: str, package_dir: Path | str = PACKAGE_DIR) -> pd.DataFrame:
+    """One table, typed from its Table Schema and indexed by its primary key (as Frictionless does)."""
+    package_dir = Path(package_dir)
+    resource = next((r for r in read_descriptor(package_dir)["resources"] if r["name"] == name), None)
+    if resource is None:
+        raise KeyError(f"no table {name!r} in {package_dir}")
+    schema = resource_schema(package_dir, resource)
+    frame = _categories(typed(read_text_table(package_dir / resource["path"]), schema), schema)
+    return frame.set_index(schema["primaryKey"]) if schema.get("primaryKey") else frame
+
+
+def load(package_dir: Path | str = PACKAGE_DIR) -> dict[str, pd.DataFrame]:
+    """Every table as a typed DataFrame: codes as strings, dates as datetimes, nullable integers,
+    categories for enumerations; facts also get ``value_normalized`` (value in its base unit)."""
+    names = [r["name"] for r in read_descriptor(Path(package_dir))["resources"]]
+    tables = {name: load_table(name, package_dir) for name in names}
+    if "facts" in tables and "units" in tables:
+        multiplier = tables["facts"]["unit_id"].map(tables["units"]["multiplier"])
+        tables["facts"]["value_normalized"] = tables["facts"]["value"] * multiplier
+    return tables

@@ -29,8 +29,12 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def encoding_problems(file: str, raw: bytes) -> list[Problem]:
-    """Encoding and line-ending problems of one CSV file's bytes."""
+def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Problem]:
+    """Encoding and line-ending problems of one CSV file's bytes.
+
+    A resource declared "utf-8-sig" (a table made for spreadsheets) must start with a BOM;
+    every other table must not.
+    """
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -45,9 +49,13 @@ def encoding_problems(file: str, raw: bytes) -> list[Problem]:
     problems = []
     if not raw.strip():
         return [Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")]
-    if raw.startswith(BOM):
+    wants_bom = str(encoding).lower().replace("_", "-") == "utf-8-sig"
+    if raw.startswith(BOM) and not wants_bom:
         problems.append(Problem(file, 1, None, "bom", None,
                                 "the file starts with a UTF-8 byte-order mark (Excel's 'CSV UTF-8' adds one); save without BOM"))
+    elif wants_bom and not raw.startswith(BOM):
+        problems.append(Problem(file, 1, None, "bom", None,
+                                "this table is declared utf-8-sig for spreadsheets and must start with a UTF-8 byte-order mark; rebuild it"))
     if b"\r" in raw:
         problems.append(Problem(file, _line_of(raw, raw.index(b"\r")), None, "line_endings", None,
                                 "the file has Windows (CRLF) or old Mac (CR) line endings; use \\n (LF)"))

@@ -52,9 +52,9 @@ def unit_dimension(tables, files):
     if not _have(tables, "facts", "units", "measures", "measure_kinds"):
         return []
     f = tables["facts"]
-    unit_dim = f["unit_id"].map(tables["units"].set_index("unit_id")["dimension"].to_dict())
-    kind = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"].to_dict())
-    need = kind.map(tables["measure_kinds"].set_index("kind_id")["dimension"].to_dict())
+    unit_dim = f["unit_id"].map(tables["units"].set_index("unit_id")["dimension"])
+    kind = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"])
+    need = kind.map(tables["measure_kinds"].set_index("kind_id")["dimension"])
     bad = unit_dim.notna() & need.notna() & (unit_dim != need)
     return [Problem(files["facts"], _row(i), "unit_id", "unit_dimension", f.at[i, "unit_id"],
                     f"is a {unit_dim[i]} unit, but measure {f.at[i, 'measure_id']} is a {kind[i]} "
@@ -78,8 +78,8 @@ def value_range(tables, files):
         return []
     f = tables["facts"]
     kinds = tables["measure_kinds"].set_index("kind_id")
-    kind_id = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"].to_dict())
-    multiplier = f["unit_id"].map(tables["units"].set_index("unit_id")["multiplier"].to_dict())
+    kind_id = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"])
+    multiplier = f["unit_id"].map(tables["units"].set_index("unit_id")["multiplier"])
     base = f["value"] * multiplier
     k = kinds.reindex(kind_id.to_numpy())
     k.index = f.index
@@ -160,10 +160,10 @@ def period_window(tables, files):
     if not _have(tables, "facts", "sources", "documents"):
         return []
     f = tables["facts"]
-    doc = f["source_id"].map(tables["sources"].set_index("source_id")["document_id"].to_dict())
+    doc = f["source_id"].map(tables["sources"].set_index("source_id")["document_id"])
     docs = tables["documents"].set_index("document_id")
-    latest = doc.map(docs["published_latest"].to_dict())
-    earliest = doc.map(docs["published_earliest"].to_dict()).fillna(latest)
+    latest = doc.map(docs["published_latest"])
+    earliest = doc.map(docs["published_earliest"]).fillna(latest)
     problems = []
     achieved = f["claim_type"] == "achieved"
     for column in ("period_start", "period_end"):
@@ -235,7 +235,7 @@ def offsets(tables, files):
     problems = []
     if _have(tables, "sources", "documents"):
         s = tables["sources"]
-        size = s["document_id"].map(tables["documents"].set_index("document_id")["char_count"].to_dict())
+        size = s["document_id"].map(tables["documents"].set_index("document_id")["char_count"])
         problems += _spans_inside(s, files["sources"], "char_start", "char_end", (pd.Series(0, index=s.index), size), "its document")
     if "sources" not in tables:
         return problems
@@ -245,7 +245,7 @@ def offsets(tables, files):
         if name not in tables:
             continue
         t = tables[name]
-        rng = (t["source_id"].map(src["char_start"].to_dict()), t["source_id"].map(src["char_end"].to_dict()))
+        rng = (t["source_id"].map(src["char_start"]), t["source_id"].map(src["char_end"]))
         problems += _spans_inside(t, files[name], start, end, rng, "its article")
     if "facts" in tables:
         f = tables["facts"]

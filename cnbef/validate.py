@@ -15,7 +15,7 @@ import pandas as pd
 
 from dataclasses import replace
 
-from . import provenance
+from . import flat, provenance
 from .files import HINTED_RULES, cell_problems, descriptor_problems, encoding_problems, hint, unsafe_path
 from .package import UsageError, read_descriptor, read_text_table, resource_schema, typed
 from .report import Problem, Report
@@ -57,7 +57,7 @@ def read_tables(package_dir: Path, descriptor: dict, report: Report):
             report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
             continue
         raw = full.read_bytes()
-        fatal = encoding_problems(path, raw)
+        fatal = encoding_problems(path, raw, res.get("encoding", "utf-8"))
         report.add(fatal)
         if any(p.rule in ("encoding", "empty_file") for p in fatal):
             continue
@@ -104,6 +104,7 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None) -> Repo
         except KeyError as exc:
             report.skipped.append(f"rule {rule_name}: a table lacks column {exc}")
 
+    report.add(_derived_problems(package_dir, files))
     _provenance(tables, files, sources_dir, report)
     report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
                        for p in report.problems]
@@ -111,6 +112,18 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None) -> Repo
     report.rows = sum(len(t) for t in tables.values())
     report.facts = len(tables.get("facts", ()))
     return report
+
+
+def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
+    """Tables built by a script must equal what the script would build now."""
+    if flat.NAME not in files:
+        return []
+    try:
+        stale = flat.stale(package_dir)
+    except Exception as exc:  # the normalized tables are broken; their own problems are reported
+        return [Problem(flat.PATH, None, None, "derived_up_to_date", None, f"could not be rebuilt to compare: {exc}")]
+    return [Problem(path, None, None, "derived_up_to_date", None,
+                    "is out of date with the normalized tables; run python scripts/build_flat.py") for path in stale]
 
 
 def _provenance(tables, files, sources_dir, report: Report) -> None:

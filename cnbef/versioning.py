@@ -72,7 +72,7 @@ def _tables(package_dir: Path) -> dict:
 
 
 def _rows(path: Path, key: str) -> dict:
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # utf-8-sig: the spreadsheet table has a BOM
         return load_csv(fh, key=key)
 
 

@@ -13,7 +13,7 @@ RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
 
 
 def table(name):
-    with open(ROOT / RESOURCES[name]["path"], encoding="utf-8", newline="") as fh:
+    with open(ROOT / RESOURCES[name]["path"], encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -21,9 +21,10 @@ def table(name):
 def test_csv_is_utf8_lf_header_and_sorted_by_primary_key(name):
     res = RESOURCES[name]
     raw = (ROOT / res["path"]).read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM"
+    # Only the table made for spreadsheets carries a BOM, and says so in its resource.
+    assert raw.startswith(b"\xef\xbb\xbf") == (res.get("encoding") == "utf-8-sig")
     assert b"\r" not in raw and raw.endswith(b"\n") and not raw.endswith(b"\n\n")
-    raw.decode("utf-8")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     schema = json.loads((ROOT / res["schema"]).read_text(encoding="utf-8"))
     header = raw.decode("utf-8").split("\n", 1)[0].split(",")
     assert header == [f["name"] for f in schema["fields"]]

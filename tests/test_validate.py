@@ -95,7 +95,7 @@ def test_one_unparseable_date_does_not_hide_other_period_problems(pkg):
 def test_schema_derived_problem_is_not_reported_twice(pkg):
     row = pkg.set("facts", "000-luohe-f03", "claim_type", "goal")
     report = validate_package(pkg.root)
-    assert [p.rule for p in report.problems if p.row == row and p.column == "claim_type"] == ["constraint-error"]
+    assert [p.rule for p in report.problems if p.file == F and p.row == row and p.column == "claim_type"] == ["constraint-error"]
 
 
 # Provenance: (table, key, column, transform of the old value) -> (rule, column reported)
@@ -187,4 +187,4 @@ def test_every_problem_is_reported_past_frictionless_default_limit(pkg):
         extra.append(r)
     pkg.write("facts", rows + extra)
     report = validate_package(pkg.root)
-    assert sum(p.rule == "constraint-error" and p.column == "claim_type" for p in report.problems) == 1100
+    assert sum(p.file == F and p.rule == "constraint-error" and p.column == "claim_type" for p in report.problems) == 1100

@@ -1,0 +1,106 @@
+"""What users get: cnbef.load(), the same frames through Frictionless, and a plain pd.read_csv over HTTP."""
+import functools
+import http.server
+import threading
+
+import pandas as pd
+import pytest
+from frictionless import Package
+
+import cnbef
+from conftest import ROOT
+
+TABLES = cnbef.load()
+
+
+def test_types_follow_the_table_schemas():
+    facts, regions = TABLES["facts"], TABLES["regions"]
+    assert facts.index.name == "fact_id" and len(facts) == 87
+    assert facts["region_id"].dtype == "string" and facts.loc["000-luohe-f03", "region_id"] == "411100"
+    assert str(facts["period_start"].dtype).startswith("datetime64")
+    assert facts["quote_start"].dtype == "Int64" and facts["value"].dtype == "Float64"
+    assert facts["period_inferred"].dtype == "boolean"
+    assert list(facts["claim_type"].cat.categories) == ["achieved", "target", "plan", "capacity", "projection"]
+    assert regions.loc["410000", "parent_id"] is pd.NA  # a province: missing, not the text "nan" or 0
+    assert TABLES["entities"]["region_id"].dtype == "string"  # empty codes do not turn the column into floats
+
+
+def test_values_are_normalized_to_base_units():
+    facts = TABLES["facts"]
+    assert facts.loc["000-luohe-f17", "value_normalized"] == pytest.approx(2.96e8)  # 2.96 亿元
+    assert facts.loc["000-linhai-f04", "value_normalized"] == pytest.approx(4.25e7)  # 4250 万美元
+    assert facts.loc["000-luohe-f03", "value_normalized"] == pytest.approx(13.1)  # % stays %
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_same_frames_through_frictionless(name):
+    ours = TABLES[name].drop(columns=["value_normalized"]) if name == "facts" else TABLES[name]
+    theirs = Package(str(ROOT / "datapackage.json")).get_resource(name).to_pandas()
+    assert list(ours.index) == list(theirs.index)
+    assert list(ours.columns) == list(theirs.columns)
+    for column in ours.columns:
+        assert [_plain(v) for v in ours[column]] == [_plain(v) for v in theirs[column]], column
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_plain_read_csv_over_http_gives_sensible_frames(server):
+    flat = pd.read_csv(f"{server}/data/facts_flat.csv")
+    assert flat.columns[0] == "fact_id"  # the BOM is not glued to the first column name
+    assert len(flat) == 87 and flat["fact_id"].is_unique
+    row = flat.set_index("fact_id").loc["000-luohe-f17"]
+    assert row["region_name_zh"] == "漯河市" and row["measure_name_zh"] == "科技创新再贷款"
+    assert row["value"] == 2.96 and row["value_normalized"] == 296000000 and row["unit_symbol"] == "亿元"
+    assert flat["region_id"].dtype == "int64" and 411100 in set(flat["region_id"])  # never 411100.0
+    facts = pd.read_csv(f"{server}/data/facts.csv")
+    assert len(facts) == 87 and facts["quote"].str.contains("漯河市").any()
+
+
+def test_the_spreadsheet_table_declares_its_bom_and_decodes_as_utf8():
+    raw = (ROOT / "data" / "facts_flat.csv").read_bytes()
+    # Excel (Windows, Chinese locale) opens a CSV by double-click as UTF-8 only when it starts with a BOM.
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "漯河市" in raw.decode("utf-8-sig")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("ascii")
+
+
+def test_libreoffice_opens_the_spreadsheet_table_with_chinese_intact(tmp_path):
+    """LibreOffice Calc, importing as its CSV dialog does with Unicode (UTF-8) chosen, reads every cell back.
+
+    (Excel cannot run here; it opens a CSV by double-click as UTF-8 only when the file starts
+    with a BOM, which the test above checks.)"""
+    import shutil
+    import subprocess
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui")
+    openpyxl = pytest.importorskip("openpyxl")
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([soffice, "--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path),
+                    str(ROOT / "data" / "facts_flat.csv")], check=True, capture_output=True, timeout=180, env=env)
+    sheet = openpyxl.load_workbook(tmp_path / "facts_flat.xlsx").active
+    cells = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    expected = pd.read_csv(ROOT / "data" / "facts_flat.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert cells[0] == list(expected.columns)  # header intact, no stray BOM
+    assert len(cells) == len(expected) + 1
+    column = {name: i for i, name in enumerate(cells[0])}
+    for row, (_, want) in zip(cells[1:], expected.iterrows()):
+        for name in ("fact_id", "region_name_zh", "measure_name_zh", "unit_symbol", "quote", "value_text", "source_title_zh"):
+            assert row[column[name]] == want[name], (name, row[column[name]], want[name])
