@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .package import read_descriptor, read_text_table, resource_schema, typed
+from .package import lookup, read_descriptor, read_text_table, resource_schema, typed
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,6 @@ def load(package_dir: Path | str = PACKAGE_DIR) -> dict[str, pd.DataFrame]:
     names = [r["name"] for r in read_descriptor(Path(package_dir))["resources"]]
     tables = {name: load_table(name, package_dir) for name in names}
     if "facts" in tables and "units" in tables:
-        multiplier = tables["facts"]["unit_id"].map(tables["units"]["multiplier"])
+        multiplier = lookup(tables["facts"]["unit_id"], tables["units"], None, "multiplier")
         tables["facts"]["value_normalized"] = tables["facts"]["value"] * multiplier
     return tables

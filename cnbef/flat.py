@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .package import read_descriptor, read_text_table, resource_schema
+from .package import lookup, read_descriptor, read_text_table, resource_schema
 
 NAME = "facts_flat"
 PATH = f"data/{NAME}.csv"
@@ -113,12 +113,12 @@ def flat_rows(package_dir: Path) -> pd.DataFrame:
         if table == "facts":
             out[column] = facts[field]
         else:
-            lookup = text[table].set_index(keys[table])[field]
-            out[column] = facts[via].map(lookup)
-    units = text["units"].set_index("unit_id")
-    multiplier = facts["unit_id"].map(units["multiplier"])
+            out[column] = lookup(facts[via], text[table], keys[table], field)
+    units = text["units"]
+    multiplier = lookup(facts["unit_id"], units, "unit_id", "multiplier")
     out["value_normalized"] = [_normalized(v, m) for v, m in zip(facts["value"], multiplier)]
-    out["normalized_unit_symbol"] = facts["unit_id"].map(units["base_unit_id"]).map(units["symbol"])
+    base = lookup(facts["unit_id"], units, "unit_id", "base_unit_id")
+    out["normalized_unit_symbol"] = lookup(base, units, "unit_id", "symbol")
     order = [f["name"] for f in flat_schema(package_dir)["fields"]]
     return out[order].sort_values("fact_id")
 

@@ -72,3 +72,14 @@ def typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
             convert = CONVERTERS.get(field.get("type", "string"), CONVERTERS["string"])
             out[name] = convert(field, out[name])
     return out
+
+
+def lookup(keys: pd.Series, table: pd.DataFrame, key: str, field: str) -> pd.Series:
+    """``table[field]`` for each of ``keys``, matched on ``table[key]``.
+
+    A duplicated key (reported by the primary-key check) uses its first row, so one
+    duplicate cannot stop the rules that look values up through it.
+    """
+    index = table if key is None else table.set_index(key)
+    column = index[field]
+    return keys.map(column[~column.index.duplicated()])

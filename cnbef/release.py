@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from .validate import validate_package
 from .versioning import changelog_section, diff_packages, materialize, releases, reused_ids, version_problems
 
 CHANGELOG = "CHANGELOG.md"
+CITATION = "CITATION.cff"
+CHART = "docs/key-indicators.png"
 EMPTY_PACKAGE = {"resources": []}
 
 
@@ -63,16 +66,32 @@ def release(repo: Path, version: str, date: str | None = None, sources: Path | N
     descriptor["version"] = version
     descriptor["created"] = f"{date}T00:00:00Z"
     write_descriptor(repo, descriptor)
+    touched = _refresh_version_files(repo, version, date)
     section = changelog_section(version, date, checked["diff"], first=checked["previous"] is None)
     path = repo / CHANGELOG
     text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n\n"
     head, sep, rest = text.partition("\n## ")
     path.write_text(f"{head.rstrip()}\n\n{section}\n" + (f"## {rest}" if sep else ""), encoding="utf-8")
-    _git(repo, "add", "datapackage.json", CHANGELOG)
+    _git(repo, "add", "datapackage.json", CHANGELOG, *touched)
     _git(repo, "commit", "-q", "-m", f"Release v{version}")
     if tag:
         _git(repo, "tag", "-a", f"v{version}", "-m", f"cn-business-environment-facts {version}")
     return section
+
+
+def _refresh_version_files(repo: Path, version: str, date: str) -> list[str]:
+    """Files that show the version: CITATION.cff and the chart, when the repository has them."""
+    touched = []
+    citation = repo / CITATION
+    if citation.exists():
+        text = re.sub(r'(?m)^version: .*$', f'version: "{version}"', citation.read_text(encoding="utf-8"))
+        citation.write_text(re.sub(r'(?m)^date-released: .*$', f'date-released: "{date}"', text), encoding="utf-8")
+        touched.append(CITATION)
+    if (repo / CHART).exists():
+        from .chart import write_chart  # matplotlib only where there is a chart to draw
+        write_chart(repo, repo / CHART)
+        touched.append(CHART)
+    return touched
 
 
 def current_version(repo: Path) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from .numerals import parse_numeral
+from .package import lookup
 from .report import Problem
 
 # The words of PRC Civil Code art. 1259 and the news usage around it, and what they mean.
@@ -52,9 +53,9 @@ def unit_dimension(tables, files):
     if not _have(tables, "facts", "units", "measures", "measure_kinds"):
         return []
     f = tables["facts"]
-    unit_dim = f["unit_id"].map(tables["units"].set_index("unit_id")["dimension"])
-    kind = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"])
-    need = kind.map(tables["measure_kinds"].set_index("kind_id")["dimension"])
+    unit_dim = lookup(f["unit_id"], tables["units"], "unit_id", "dimension")
+    kind = lookup(f["measure_id"], tables["measures"], "measure_id", "kind_id")
+    need = lookup(kind, tables["measure_kinds"], "kind_id", "dimension")
     bad = unit_dim.notna() & need.notna() & (unit_dim != need)
     return [Problem(files["facts"], _row(i), "unit_id", "unit_dimension", f.at[i, "unit_id"],
                     f"is a {unit_dim[i]} unit, but measure {f.at[i, 'measure_id']} is a {kind[i]} "
@@ -77,9 +78,9 @@ def value_range(tables, files):
     if not _have(tables, "facts", "units", "measures", "measure_kinds"):
         return []
     f = tables["facts"]
-    kinds = tables["measure_kinds"].set_index("kind_id")
-    kind_id = f["measure_id"].map(tables["measures"].set_index("measure_id")["kind_id"])
-    multiplier = f["unit_id"].map(tables["units"].set_index("unit_id")["multiplier"])
+    kinds = tables["measure_kinds"].drop_duplicates("kind_id").set_index("kind_id")
+    kind_id = lookup(f["measure_id"], tables["measures"], "measure_id", "kind_id")
+    multiplier = lookup(f["unit_id"], tables["units"], "unit_id", "multiplier")
     base = f["value"] * multiplier
     k = kinds.reindex(kind_id.to_numpy())
     k.index = f.index
@@ -160,10 +161,9 @@ def period_window(tables, files):
     if not _have(tables, "facts", "sources", "documents"):
         return []
     f = tables["facts"]
-    doc = f["source_id"].map(tables["sources"].set_index("source_id")["document_id"])
-    docs = tables["documents"].set_index("document_id")
-    latest = doc.map(docs["published_latest"])
-    earliest = doc.map(docs["published_earliest"]).fillna(latest)
+    doc = lookup(f["source_id"], tables["sources"], "source_id", "document_id")
+    latest = lookup(doc, tables["documents"], "document_id", "published_latest")
+    earliest = lookup(doc, tables["documents"], "document_id", "published_earliest").fillna(latest)
     problems = []
     achieved = f["claim_type"] == "achieved"
     for column in ("period_start", "period_end"):
@@ -235,17 +235,16 @@ def offsets(tables, files):
     problems = []
     if _have(tables, "sources", "documents"):
         s = tables["sources"]
-        size = s["document_id"].map(tables["documents"].set_index("document_id")["char_count"])
+        size = lookup(s["document_id"], tables["documents"], "document_id", "char_count")
         problems += _spans_inside(s, files["sources"], "char_start", "char_end", (pd.Series(0, index=s.index), size), "its document")
     if "sources" not in tables:
         return problems
-    src = tables["sources"].set_index("source_id")
     for name, start, end in (("facts", "quote_start", "quote_end"), ("policies", "quote_start", "quote_end"),
                              ("excluded_mentions", "char_start", "char_end")):
         if name not in tables:
             continue
         t = tables[name]
-        rng = (t["source_id"].map(src["char_start"]), t["source_id"].map(src["char_end"]))
+        rng = tuple(lookup(t["source_id"], tables["sources"], "source_id", c) for c in ("char_start", "char_end"))
         problems += _spans_inside(t, files[name], start, end, rng, "its article")
     if "facts" in tables:
         f = tables["facts"]

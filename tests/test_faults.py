@@ -68,6 +68,7 @@ FAULTS = {
     "empty_file": (lambda p: raw(p, "units", lambda b: b""), U, "empty_file", None, "empty"),
     "unclosed_quote": (lambda p: raw(p, "measures", lambda b: b.replace(b",Sales revenue,", b',"Sales revenue,', 1)), M, "csv_structure", None, "quote"),
     "header_only_table": (lambda p: raw(p, "measures", lambda b: b.split(b"\n", 1)[0] + b"\n"), M, "empty_table", None, "no rows"),
+    "duplicate_key_in_a_lookup_table": (lambda p: p.write("units", p.rows("units") + [p.rows("units")[1]]), U, "primary-key", None, None),
     "duplicate_primary_key": (cell("facts", "000-luohe-f04", "fact_id", "000-luohe-f03"), F, "primary-key", None, None),
     "orphan_foreign_key": (cell("facts", "000-luohe-f03", "entity_id", "no_such_entity"), F, "foreign-key", "entity_id", None),
     "region_own_parent": (cell("regions", "411100", "parent_id", "411100"), R, "region_hierarchy", "parent_id", "own parent"),

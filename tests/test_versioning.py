@@ -219,3 +219,19 @@ def test_diff_script_on_git_revisions(repo):
     bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "no-such-rev", "HEAD", "--repo", str(repo.root)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_release_updates_citation_and_chart(repo):
+    import shutil
+    shutil.copy(ROOT / "CITATION.cff", repo.root)
+    (repo.root / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "key-indicators.png", repo.root / "docs")
+    commit(repo.root, "citation and chart")
+    release(repo.root, "1.0.0", "2026-11-26")
+    repo.set("facts", "000-luohe-f03", "note", "corrected")
+    commit(repo.root, "correct")
+    release(repo.root, "1.0.1", "2027-01-02")
+    citation = (repo.root / "CITATION.cff").read_text(encoding="utf-8")
+    assert 'version: "1.0.1"' in citation and 'date-released: "2027-01-02"' in citation
+    assert (repo.root / "docs" / "key-indicators.png").read_bytes() != (ROOT / "docs" / "key-indicators.png").read_bytes()
+    assert git(repo.root, "status", "--porcelain") == ""
