@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from .package import UsageError
-from .validate import validate_package
+from .validate import ENGINES, validate_package
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -21,11 +21,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("package_dir", nargs="?", default=".", help="folder holding datapackage.json (default: .)")
     parser.add_argument("--sources", type=Path, help="folder of the source texts; without it, provenance checks are skipped")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--engine", choices=ENGINES, default="fast",
+                        help="fast: every rule, vectorized (default); frictionless: also let Frictionless re-check every row")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress on stderr (default: only for packages over 20 MB)")
     args = parser.parse_args(argv)
     if args.sources is not None and not args.sources.is_dir():
         parser.error(f"--sources {args.sources}: not a folder")
     try:
-        report = validate_package(Path(args.package_dir), args.sources)
+        report = validate_package(Path(args.package_dir), args.sources, engine=args.engine, progress=args.progress)
     except UsageError as exc:
         print(f"error: {exc}")
         return EXIT_USAGE

@@ -66,27 +66,46 @@ def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Pr
     return problems
 
 
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_INVISIBLE = "[" + "".join(INVISIBLE) + "]"
+
+
 def cell_problems(file: str, text: pd.DataFrame, schema: dict) -> list[Problem]:
-    """Text-cell hygiene: invisible characters, stray spaces, non-NFC text, formula injection."""
+    """Text-cell hygiene: invisible characters, stray spaces, non-NFC text, formula injection.
+
+    Vectorized per column; only the cells that fail are looked at one by one.
+    """
     problems = []
-    string_fields = [f["name"] for f in schema.get("fields", []) if f.get("type", "string") == "string"]
+    string_fields = {f["name"] for f in schema.get("fields", []) if f.get("type", "string") == "string"}
     for name in text.columns:
-        col = text[name].dropna()
-        for i, v in col.items():
-            v = str(v)
-            where = (file, int(i) + 2, name)
-            if v.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(v) and name in string_fields:
-                problems.append(Problem(*where, "formula_injection", v,
-                                        "starts with a character that makes a spreadsheet run it as a formula "
-                                        "(=, +, -, @, tab, CR); rephrase the cell"))
-            bad = sorted({INVISIBLE[c] for c in v if c in INVISIBLE})
-            if bad:
-                problems.append(Problem(*where, "invisible_character", v, f"contains {', '.join(bad)}; delete it"))
-            elif v != v.strip():
-                problems.append(Problem(*where, "surrounding_space", v, "has leading or trailing spaces; delete them"))
-            if unicodedata.normalize("NFC", v) != v:
-                problems.append(Problem(*where, "unicode_nfc", v, "is not in Unicode NFC form; normalize it (NFC)"))
-    return problems
+        col = text[name].dropna().astype(str)
+        if col.empty:
+            continue
+        flags = {
+            "formula_injection": (col.str.match(_FORMULA.pattern) & ~col.str.fullmatch(PLAIN_NUMBER.pattern))
+            if name in string_fields else None,
+            "invisible_character": col.str.contains(_INVISIBLE, regex=True),
+        }
+        flags["surrounding_space"] = ~flags["invisible_character"] & (col.str.strip() != col)
+        wide = col[~col.str.isascii()]
+        flags["unicode_nfc"] = (wide.str.normalize("NFC") != wide).reindex(col.index, fill_value=False)
+        for rule, mask in flags.items():
+            if mask is None or not mask.any():
+                continue
+            for i, v in col[mask.to_numpy()].items():
+                problems.append(Problem(file, int(i) + 2, name, rule, v, _cell_message(rule, v)))
+    return sorted(problems, key=lambda p: (p.row, list(text.columns).index(p.column)))
+
+
+def _cell_message(rule: str, value: str) -> str:
+    if rule == "formula_injection":
+        return ("starts with a character that makes a spreadsheet run it as a formula "
+                "(=, +, -, @, tab, CR); rephrase the cell")
+    if rule == "invisible_character":
+        return f"contains {', '.join(sorted({INVISIBLE[c] for c in value if c in INVISIBLE}))}; delete it"
+    if rule == "surrounding_space":
+        return "has leading or trailing spaces; delete them"
+    return "is not in Unicode NFC form; normalize it (NFC)"
 
 
 def unsafe_path(path) -> str | None:

@@ -13,9 +13,12 @@ from .files import unsafe_path
 from .package import DESCRIPTOR, read_descriptor
 
 
-def file_stats(path: Path) -> dict:
-    raw = Path(path).read_bytes()
+def stats_of(raw: bytes) -> dict:
     return {"bytes": len(raw), "hash": "sha256:" + hashlib.sha256(raw).hexdigest()}
+
+
+def file_stats(path: Path) -> dict:
+    return stats_of(Path(path).read_bytes())
 
 
 def refreshed(package_dir: Path) -> dict:

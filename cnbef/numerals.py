@@ -67,10 +67,11 @@ def parse_numeral(text: str) -> Decimal:
     >>> parse_numeral("十六"), parse_numeral("两"), parse_numeral("4万多"), parse_numeral("13.1")
     (Decimal('16'), Decimal('2'), Decimal('40000'), Decimal('13.1'))
     """
-    s = unicodedata.normalize("NFKC", text).strip()
-    s = s.removeprefix("第")
+    s = unicodedata.normalize("NFKC", text).strip().replace("−", "-")
+    sign = -1 if s.startswith("-") else 1
+    s = s.removeprefix("-").removeprefix("第")
     if s in ORDINAL_WORDS:
-        return Decimal(ORDINAL_WORDS[s])
+        return sign * Decimal(ORDINAL_WORDS[s])
     s = s.rstrip(APPROXIMATION_SUFFIXES)
     if not s:
         raise ValueError(f"no numeral in {text!r}")
@@ -79,8 +80,8 @@ def parse_numeral(text: str) -> Decimal:
         value = Decimal(m.group(1))
         for ch in m.group(2):
             value *= LARGE_UNITS[ch]
-        return value
+        return sign * value
     try:
-        return Decimal(_parse_chinese(s))
+        return sign * Decimal(_parse_chinese(s))
     except (ValueError, InvalidOperation) as exc:
         raise ValueError(f"cannot read {text!r} as a number") from exc

@@ -6,10 +6,13 @@ schema is the one place that says what a column holds.
 """
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 DESCRIPTOR = "datapackage.json"
 
@@ -38,10 +41,41 @@ def resource_schema(package_dir: Path, resource: dict) -> dict:
     return schema or {"fields": []}
 
 
+def read_csv_cells(path: Path) -> tuple[pd.DataFrame, list[tuple[int, int, int, str]]]:
+    """The table as text ("" is missing), and its rows whose cell count differs from the header's.
+
+    Each odd row is (spreadsheet row, cells expected, cells found, its text). pyarrow reads the common
+    case on every core; a file with odd rows is read again by pandas' Python engine, which
+    keeps them in place (cut to the header's width, or padded with missing cells), so that
+    every other row keeps its row number.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    odd = []
+
+    def collect(row):
+        odd.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    def arrow(threads: bool) -> pa.Table:
+        return pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=threads),
+                              parse_options=pacsv.ParseOptions(invalid_row_handler=collect, ignore_empty_lines=False),
+                              convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                                   strings_can_be_null=True))
+
+    if header and len(set(header)) == len(header):
+        table = arrow(threads=True)
+        if not odd:
+            return table.to_pandas(), []
+        odd.clear()
+        arrow(threads=False)  # only a single-threaded read numbers the odd rows
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                        skip_blank_lines=False, engine="python", on_bad_lines=lambda cells: cells[:len(header)])
+    return frame, sorted(odd)
+
+
 def read_text_table(path: Path) -> pd.DataFrame:
-    # utf-8-sig: a BOM is reported by the file checks, not left glued to the first column name.
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                       skip_blank_lines=False)
+    return read_csv_cells(path)[0]
 
 
 def _boolean(field: dict, col: pd.Series) -> pd.Series:
@@ -55,8 +89,9 @@ def _boolean(field: dict, col: pd.Series) -> pd.Series:
 # (the type check reports it), so one bad cell cannot stop the other rows' checks.
 CONVERTERS = {
     "string": lambda f, c: c.astype("string"),
-    "integer": lambda f, c: pd.to_numeric(c, errors="coerce").where(
-        lambda s: s.isna() | (s % 1 == 0)).astype("Int64"),
+    # Table Schema's integer is digits with an optional sign: 1.8E+04 or 18329.0 are not integers.
+    "integer": lambda f, c: pd.to_numeric(c.where(c.str.fullmatch(r"[+-]?[0-9]+").fillna(False).astype(bool)),
+                                          errors="coerce").astype("Int64"),
     "number": lambda f, c: pd.to_numeric(c, errors="coerce").astype("Float64"),
     "boolean": _boolean,
     "date": lambda f, c: pd.to_datetime(c, format="%Y-%m-%d", errors="coerce"),

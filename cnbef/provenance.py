@@ -9,19 +9,24 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .numerals import number_tokens
+from .numerals import NUMBER_TOKEN
 from .quotes import LINE_BREAKS, quote_at
 from .report import Problem
 from .rules import QUALIFIER_WORDS
 
 CHECKS = ("document_hash", "quote_text", "value_in_quote", "qualifier_in_quote", "policy_title_in_quote",
           "excluded_mention_text", "article_title", "completeness")
-# Characters of a unit that may sit between a numeral and its qualifier (20%以上, 3000亿元级以上, 4万多吨).
-_UNIT_CHARS = "%％万亿元美吨标准煤亩个家项条支名份次天年"
 _PREFIX_WORDS = sorted((w for w in QUALIFIER_WORDS if w in ("超过", "超", "逾", "不满", "不足", "约", "近")), key=len, reverse=True)
-_SUFFIX = re.compile(rf"^[{_UNIT_CHARS}]*?({'|'.join(sorted((w for w in QUALIFIER_WORDS if w not in _PREFIX_WORDS), key=len, reverse=True))})")
+_SUFFIX_WORDS = "|".join(sorted((w for w in QUALIFIER_WORDS if w not in _PREFIX_WORDS), key=len, reverse=True))
+
+
+def _suffix_pattern(units: pd.DataFrame) -> re.Pattern:
+    """A qualifier word after the numeral, with only characters of unit symbols between (20%以上, 4万多吨, 1023大以上)."""
+    chars = sorted(set("".join(units["symbol"].dropna().astype(str))) | {"%", "％"})
+    return re.compile(rf"^[{re.escape(''.join(chars))}]*?(?P<word>{_SUFFIX_WORDS})")
 
 
 def _row(i) -> int:
@@ -55,19 +60,37 @@ def _texts_by_source(tables, texts) -> pd.Series:
     return doc.map(texts)
 
 
+def _slices(frame, text_of, start_col, end_col):
+    """(rows, source slices) for the rows whose source text is known and whose offsets lie inside it.
+
+    The texts stay Python strings, looked up by source: a column holding them would copy every
+    page once per row.
+    """
+    lengths = {sid: len(t) for sid, t in text_of.items() if isinstance(t, str)}
+    length = frame["source_id"].astype(object).map(lengths).astype("Float64")
+    start, end = frame[start_col], frame[end_col]
+    ok = (length.notna() & start.notna() & end.notna()).astype(bool)
+    ok &= ((start >= 0) & (start < end) & (end <= length)).fillna(False).astype(bool)
+    rows = frame.index[ok.to_numpy()]
+    slices = [text_of[sid][a:b] for sid, a, b in zip(frame.loc[rows, "source_id"], start[rows].astype(int), end[rows].astype(int))]
+    return rows, pd.Series(slices, index=rows, dtype="str")
+
+
+def _without_breaks(slices: pd.Series) -> pd.Series:
+    return slices.str.replace(f"[{LINE_BREAKS}]+", "", regex=True)
+
+
 def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule):
-    problems = []
-    for i, sid, quote, s, e in frame[["source_id", quote_col, start_col, end_col]].itertuples():
-        text = text_of.get(sid)
-        if not isinstance(text, str) or pd.isna(s) or pd.isna(e) or pd.isna(quote) or not (0 <= s < e <= len(text)):
-            continue
-        actual = quote_at(text, int(s), int(e))
-        if actual != quote:
-            problems.append(Problem(file, _row(i), quote_col, rule, quote,
-                                    f"differs from the source text at {s}..{e}, which reads {actual!r}"))
-        elif text[int(s)] in LINE_BREAKS or text[int(e) - 1] in LINE_BREAKS:
-            problems.append(Problem(file, _row(i), f"{start_col}, {end_col}", rule, f"{s}..{e}",
-                                    "the range starts or ends on a line break; trim it to the quote"))
+    rows, slices = _slices(frame, text_of, start_col, end_col)
+    actual = _without_breaks(slices)
+    wrong = actual != frame.loc[rows, quote_col].astype("str")
+    edges = slices.str.match(f"[{LINE_BREAKS}]") | slices.str.contains(f"[{LINE_BREAKS}]$", regex=True)
+    problems = [Problem(file, _row(i), quote_col, rule, frame.at[i, quote_col],
+                        f"differs from the source text at {frame.at[i, start_col]}..{frame.at[i, end_col]}, "
+                        f"which reads {actual[i]!r}") for i in rows[wrong.to_numpy()]]
+    problems += [Problem(file, _row(i), f"{start_col}, {end_col}", rule, f"{frame.at[i, start_col]}..{frame.at[i, end_col]}",
+                         "the range starts or ends on a line break; trim it to the quote")
+                 for i in rows[(edges & ~wrong).to_numpy()]]
     return problems
 
 
@@ -79,7 +102,7 @@ def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text")
     problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text")
     problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end", "excluded_mention_text")
-    problems += _value_problems(f, files["facts"], text_of)
+    problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]))
     for i, quote, title in p[["quote", "title_zh"]].itertuples():
         if pd.notna(quote) and pd.notna(title) and f"《{title}》" not in quote:
             problems.append(Problem(files["policies"], _row(i), "title_zh", "policy_title_in_quote", title,
@@ -94,53 +117,62 @@ def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     return problems
 
 
-def _value_problems(f, file, text_of):
-    problems = []
-    cols = ["source_id", "value_text", "value_start", "qualifier", "qualifier_text"]
-    for i, sid, written, vs, code, word in f[cols].itertuples():
-        text = text_of.get(sid)
-        if not isinstance(text, str) or pd.isna(written) or pd.isna(vs):
-            continue
-        vs = int(vs)
-        if text[vs:vs + len(written)] != written:
-            problems.append(Problem(file, _row(i), "value_start", "value_in_quote", str(vs),
-                                    f"value_text {written!r} is not at this offset; the text there reads {text[vs:vs + len(written)]!r}"))
-            continue
-        before = quote_at(text, max(0, vs - 4), vs)
-        after = quote_at(text, vs + len(written), min(len(text), vs + len(written) + 8))
-        said = next((w for w in _PREFIX_WORDS if before.endswith(w)), None)
-        m = _SUFFIX.match(after)
-        said = said or (m.group(1) if m else None)
+def _value_problems(f, file, text_of, suffix):
+    """value_text at value_start, and the qualifier word around it agrees with the qualifier."""
+    rows_f = f[f["value_text"].notna()].copy()
+    rows_f["value_end"] = rows_f["value_start"] + rows_f["value_text"].str.len()
+    rows, at = _slices(rows_f, text_of, "value_start", "value_end")
+    problems = [Problem(file, _row(i), "value_start", "value_in_quote", str(f.at[i, "value_start"]),
+                        f"value_text {f.at[i, 'value_text']!r} is not at this offset; the text there reads {at[i]!r}")
+                for i in rows[(at != f.loc[rows, "value_text"].astype("str")).to_numpy()]]
+    rows = rows[(at == f.loc[rows, "value_text"].astype("str")).to_numpy()]
+    sources = list(f.loc[rows, "source_id"])
+    start, end = f.loc[rows, "value_start"].astype(int), rows_f.loc[rows, "value_end"].astype(int)
+    before = _without_breaks(pd.Series([text_of[sid][max(0, a - 4):a] for sid, a in zip(sources, start)], index=rows, dtype="str"))
+    after = _without_breaks(pd.Series([text_of[sid][b:b + 8] for sid, b in zip(sources, end)], index=rows, dtype="str"))
+    # Vectorized first: only rows with a qualifier word nearby, or a qualifier claimed, are looked at one by one.
+    nearby = (before.str.contains(f"(?:{'|'.join(_PREFIX_WORDS)})$", regex=True)
+              | after.str.contains(suffix.pattern.replace("(?P<word>", "(?:"), regex=True))
+    claimed = f.loc[rows, "qualifier"].astype("str") != "exact"
+    for i in rows[(nearby | claimed).to_numpy()]:
+        said = next((w for w in _PREFIX_WORDS if before[i].endswith(w)), None)
+        m = suffix.match(after[i])
+        said = said or (m.group("word") if m else None)
         meaning = QUALIFIER_WORDS.get(said, "exact")
-        if pd.notna(code) and meaning != code:
-            problems.append(Problem(file, _row(i), "qualifier", "qualifier_in_quote", code,
+        if pd.notna(f.at[i, "qualifier"]) and meaning != f.at[i, "qualifier"]:
+            problems.append(Problem(file, _row(i), "qualifier", "qualifier_in_quote", f.at[i, "qualifier"],
                                     f"the text around the value says {said or 'no qualifier word'} ({meaning}): "
-                                    f"{before}[{written}]{after}"))
+                                    f"{before[i]}[{f.at[i, 'value_text']}]{after[i]}"))
     return problems
 
 
 def _completeness(tables, files, texts):
     """Every number token of every article is a fact value or lies in an excluded mention."""
     s, f, x = tables["sources"], tables["facts"], tables["excluded_mentions"]
-    spans = {}
-    for sid, start, text in zip(f["source_id"], f["value_start"], f["value_text"]):
-        if pd.notna(start) and pd.notna(text):
-            spans.setdefault(sid, []).append((int(start), int(start) + len(text)))
-    for sid, start, end in zip(x["source_id"], x["char_start"], x["char_end"]):
-        if pd.notna(start) and pd.notna(end):
-            spans.setdefault(sid, []).append((int(start), int(end)))
+    spans = pd.concat([
+        pd.DataFrame({"source_id": f["source_id"], "start": f["value_start"], "end": f["value_start"] + f["value_text"].str.len()}),
+        pd.DataFrame({"source_id": x["source_id"], "start": x["char_start"], "end": x["char_end"]}),
+    ]).dropna()
+    by_source = {sid: (g["start"].to_numpy(dtype=np.int64), g["end"].to_numpy(dtype=np.int64))
+                 for sid, g in spans.sort_values("start").groupby("source_id", sort=False)}
     docs = tables["documents"].set_index("document_id")["file_name"].to_dict()
     problems = []
     for sid, doc, start, end in s[["source_id", "document_id", "char_start", "char_end"]].itertuples(index=False):
         text = texts.get(doc)
         if not isinstance(text, str) or pd.isna(start) or pd.isna(end):
             continue
-        covered = spans.get(sid, [])
-        for tok in number_tokens(text[int(start):int(end)]):
-            a, b = tok.start + int(start), tok.end + int(start)
-            if not any(lo < b and a < hi for lo, hi in covered):
-                context = quote_at(text, max(0, a - 10), min(len(text), b + 6))
-                problems.append(Problem(f"{docs.get(doc, doc)} (source text)", None, None, "completeness", tok.text,
-                                        f"the number at offset {a} in article {sid} ({context!r}) is neither a fact "
-                                        f"value nor inside an excluded mention; add a row to facts or excluded_mentions"))
+        found = [(m.start(), m.end()) for m in NUMBER_TOKEN.finditer(text, int(start), int(end))]
+        if not found:
+            continue
+        tok = np.array(found, dtype=np.int64)
+        lo, hi = by_source.get(sid, (np.empty(0, np.int64), np.empty(0, np.int64)))
+        # A token is covered when some span starting before the token's end ends after its start.
+        reach = np.maximum.accumulate(hi) if len(hi) else hi
+        k = np.searchsorted(lo, tok[:, 1], side="left") - 1
+        covered = (k >= 0) & (reach[np.maximum(k, 0)] > tok[:, 0]) if len(hi) else np.zeros(len(tok), bool)
+        for a, b in tok[~covered]:
+            context = quote_at(text, max(0, a - 10), min(len(text), b + 6))
+            problems.append(Problem(f"{docs.get(doc, doc)} (source text)", None, None, "completeness", text[a:b],
+                                    f"the number at offset {a} in article {sid} ({context!r}) is neither a fact "
+                                    f"value nor inside an excluded mention; add a row to facts or excluded_mentions"))
     return problems

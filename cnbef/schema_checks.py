@@ -1,9 +1,11 @@
-"""Checks derived from the Table Schemas: types, constraints, keys.
+"""Checks derived from the Table Schemas: labels, cells, types, constraints, keys.
 
-Nothing here names a column or a constraint value: every check is generated
-from ``schemas/*.json``, so a constraint is declared once, in its Table Schema.
-Pandera runs the per-column constraints; types, primary and foreign keys are
-vectorized pandas comparisons on the same frames.
+Nothing here names a column or a constraint value: every check is generated from
+``schemas/*.json``, so a constraint is declared once, in its Table Schema. Pandera
+runs the per-column constraints; labels, types, primary, unique and foreign keys are
+vectorized pandas comparisons. Rule names are Frictionless's own (type-error,
+constraint-error, primary-key, foreign-key …), so that both engines report a
+problem the same way and a problem found by both is reported once.
 """
 from __future__ import annotations
 
@@ -15,11 +17,40 @@ from .report import Problem
 
 TYPE_EXAMPLES = {"integer": "a whole number such as 42", "number": "a number such as 13.1 (ASCII digits, no thousands separator)",
                  "boolean": "true or false", "date": "an ISO date such as 2022-01-31"}
-SCHEMA_RULES = {"type", "required", "unique", "pattern", "enum", "minimum", "maximum", "primary_key", "foreign_key"}
 
 
 def _row(index) -> int:
     return int(index) + 2  # the header is row 1
+
+
+def label_problems(file: str, frame: pd.DataFrame, schema: dict) -> tuple[list[Problem], pd.DataFrame]:
+    """Header problems, and the frame with its columns named by position as Frictionless reads them."""
+    names = [f["name"] for f in schema.get("fields", [])]
+    labels = list(frame.columns)
+    problems = []
+    for i, (label, name) in enumerate(zip(labels, names), 1):
+        if label != name:
+            problems.append(Problem(file, None, name, "incorrect-label", str(label),
+                                    f"header label {label!r} at position {i} should be {name!r}"))
+    problems += [Problem(file, None, name, "missing-label", None, f"the header lacks column {name!r} (position {i})")
+                 for i, name in enumerate(names[len(labels):], len(labels) + 1)]
+    problems += [Problem(file, None, None, "extra-label", str(label), f"column {label!r} at position {i} is not in the schema")
+                 for i, label in enumerate(labels[len(names):], len(names) + 1)]
+    if problems:
+        frame = frame.iloc[:, :len(names)].copy()
+        frame.columns = names[:frame.shape[1]]
+        for name in names[frame.shape[1]:]:
+            frame[name] = pd.NA
+    return problems, frame
+
+
+def missing_cell_problems(file: str, frame: pd.DataFrame, cut_short: pd.DataFrame) -> list[Problem]:
+    """Rows with fewer cells than the header (the reader fills them with NA)."""
+    problems = []
+    for column in frame.columns:
+        for i in frame.index[cut_short[column].to_numpy()]:
+            problems.append(Problem(file, _row(i), column, "missing-cell", None, "the row ends before this column; it has too few cells"))
+    return problems
 
 
 def _constraint_checks(field: dict) -> list[pa.Check]:
@@ -37,15 +68,13 @@ def _constraint_checks(field: dict) -> list[pa.Check]:
 
 
 def pandera_schema(schema: dict) -> pa.DataFrameSchema:
-    """A Pandera schema for the typed frame, generated from a Table Schema."""
+    """A Pandera schema for the typed frame, generated from a Table Schema (keys are checked separately)."""
     pk = set(schema.get("primaryKey", []))
     columns = {}
     for field in schema["fields"]:
         c = field.get("constraints", {})
-        columns[field["name"]] = pa.Column(
-            nullable=not (c.get("required") or field["name"] in pk),
-            unique=bool(c.get("unique")) or (pk == {field["name"]}),
-            checks=_constraint_checks(field), required=False, coerce=False)
+        columns[field["name"]] = pa.Column(nullable=not (c.get("required") or field["name"] in pk),
+                                           checks=_constraint_checks(field), required=False, coerce=False)
     return pa.DataFrameSchema(columns, strict=False)
 
 
@@ -60,18 +89,12 @@ def constraint_problems(file: str, text: pd.DataFrame, frame: pd.DataFrame, sche
         if pd.isna(case.index) or case.column not in frame.columns:
             continue
         check = str(case.check)
-        if check == "not_nullable":
-            rule, message = "required", "is empty; this column is required"
-        elif check == "field_uniqueness":
-            rule, message = "unique", "appears more than once; values in this column must be unique"
-        elif "|" in check:
-            rule, message = check.split("|", 1)
-        else:
-            rule, message = "schema", check
+        name, message = ("required", "is empty; this column is required") if check == "not_nullable" else check.split("|", 1)
         value = text.at[case.index, case.column]
-        if rule in ("minimum", "maximum", "enum", "pattern") and pd.isna(value):
+        if name != "required" and pd.isna(value):
             continue
-        problems.append(Problem(file, _row(case.index), case.column, rule, None if pd.isna(value) else str(value), message))
+        problems.append(Problem(file, _row(case.index), case.column, "constraint-error",
+                                None if pd.isna(value) else str(value), f"{message} (constraint {name})"))
     return problems
 
 
@@ -83,9 +106,29 @@ def type_problems(file: str, text: pd.DataFrame, frame: pd.DataFrame, schema: di
         if type_ == "string" or name not in frame.columns:
             continue
         bad = text[name].notna() & frame[name].isna()
-        for i in text.index[bad]:
-            problems.append(Problem(file, _row(i), name, "type", text.at[i, name],
+        for i in text.index[bad.to_numpy()]:
+            problems.append(Problem(file, _row(i), name, "type-error", text.at[i, name],
                                     f"is not a valid {type_}; expected {TYPE_EXAMPLES.get(type_, type_)}"))
+    return problems
+
+
+def key_problems(file: str, text: pd.DataFrame, schema: dict) -> list[Problem]:
+    """Repeated primary keys (after their first row, as Frictionless reports them) and unique-constraint breaches."""
+    problems = []
+    pk = schema.get("primaryKey", [])
+    keys = [("primary-key", pk)] if pk and all(k in text.columns for k in pk) else []
+    keys += [("unique-error", [f["name"]]) for f in schema["fields"]
+             if f.get("constraints", {}).get("unique") and [f["name"]] != pk and f["name"] in text.columns]
+    for rule, fields in keys:
+        present = text[fields].notna().all(axis=1)
+        repeated = text[fields].duplicated(keep=False) & present
+        if not repeated.any():
+            continue
+        first = text[repeated].reset_index().groupby(fields, dropna=True)["index"].transform("min")
+        first.index = text.index[repeated.to_numpy()]
+        for i in text.index[(text[fields].duplicated(keep="first") & present).to_numpy()]:
+            problems.append(Problem(file, _row(i), ", ".join(fields), rule, ", ".join(str(text.at[i, f]) for f in fields),
+                                    f"repeats the {'primary key' if rule == 'primary-key' else 'unique value'} of row {_row(first[i])}"))
     return problems
 
 
@@ -97,15 +140,18 @@ def foreign_key_problems(name: str, files: dict, tables: dict, schemas: dict) ->
         ref = fk["reference"]
         target = ref.get("resource") or name
         ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        if target not in tables or any(f not in frame.columns for f in fields):
+        if target not in tables or any(f not in frame.columns for f in fields) or any(f not in tables[target].columns for f in ref_fields):
             continue
-        keys = pd.MultiIndex.from_frame(tables[target][ref_fields].dropna().astype(object))
-        local = frame[fields].astype(object)
-        present = local.notna().all(axis=1)
-        missing = present & ~pd.MultiIndex.from_frame(local).isin(keys)
-        for i in frame.index[missing]:
+        present = frame[fields].notna().all(axis=1)
+        if len(fields) == 1:  # the common case, without building tuples
+            known = tables[target][ref_fields[0]].dropna().unique()
+            missing = present & ~frame[fields[0]].isin(known)
+        else:
+            keys = pd.MultiIndex.from_frame(tables[target][ref_fields].dropna().astype(object))
+            missing = present & ~pd.MultiIndex.from_frame(frame[fields].astype(object)).isin(keys)
+        for i in frame.index[missing.to_numpy()]:
             value = ", ".join(str(frame.at[i, f]) for f in fields)
-            problems.append(Problem(files[name], _row(i), ", ".join(fields), "foreign_key", value,
+            problems.append(Problem(files[name], _row(i), ", ".join(fields), "foreign-key", value,
                                     f"not found in {files[target]} column {', '.join(ref_fields)}; "
                                     f"add it there or correct this reference"))
     return problems

@@ -1,31 +1,49 @@
-"""The one validate command: Frictionless structure, schema-derived and semantic rules, provenance.
+"""The one validate command: descriptor, files, schema-derived and semantic rules, provenance.
 
-Layers, each rule declared once:
-1. Frictionless: descriptor, Table Schemas, labels, types, constraints, keys, bytes/hash.
-2. Checks generated from the same Table Schemas (Pandera and pandas) plus the semantic
-   rules of ``rules.py``. A cell Frictionless already reported is not reported again.
-3. Provenance against the source text (``provenance.py``), only when it is given.
+Where each check runs (each rule once):
+- Frictionless: the descriptor and every Table Schema against their profiles. With
+  ``engine="frictionless"`` it also re-checks every row (types, constraints, keys,
+  labels, bytes/hash) — slow, kept to prove that both paths agree.
+- ``files.py``: encodings, line endings, cell hygiene, unsafe paths; bytes and sha256.
+- ``schema_checks.py``: labels, cell counts, types, constraints (through Pandera),
+  primary, unique and foreign keys — generated from the Table Schemas, vectorized.
+- ``rules.py``: semantic rules; ``flat.py``: the derived table is current.
+- ``provenance.py``: against the source texts, when they are given.
 """
 from __future__ import annotations
 
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from dataclasses import replace
-
 from . import flat, provenance
 from .files import HINTED_RULES, cell_problems, descriptor_problems, encoding_problems, hint, unsafe_path
-from .package import UsageError, read_descriptor, read_text_table, resource_schema, typed
+from .metadata import stats_of
+from .package import UsageError, read_csv_cells, read_descriptor, resource_schema, typed
 from .report import Problem, Report
 from .rules import RULES
-from .schema_checks import SCHEMA_RULES, constraint_problems, foreign_key_problems, type_problems
+from .schema_checks import (constraint_problems, foreign_key_problems, key_problems, label_problems,
+                            type_problems)
 
 DESCRIPTOR = "datapackage.json"
+ENGINES = ("fast", "frictionless")
+PROGRESS_BYTES = 20_000_000  # report progress when there is more than a few seconds' worth of data
+
+
+class Progress:
+    def __init__(self, enabled: bool, stream=sys.stderr):
+        self.enabled, self.stream, self.start = enabled, stream, time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            print(f"[{time.perf_counter() - self.start:6.1f}s] {message}", file=self.stream, flush=True)
 
 
 def frictionless_problems(package_dir: Path) -> list[Problem]:
+    """Every problem Frictionless finds, row by row (the slow, independent path)."""
     from frictionless import validate as fl_validate
 
     try:
@@ -42,7 +60,51 @@ def frictionless_problems(package_dir: Path) -> list[Problem]:
     return problems
 
 
-def read_tables(package_dir: Path, descriptor: dict, report: Report):
+def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> list[Problem]:
+    """The descriptor and each Table Schema against the Frictionless profiles (no data is read)."""
+    from frictionless import Package, Schema
+
+    problems = [Problem(DESCRIPTOR, None, None, e.type, None, e.message)
+                for e in Package.validate_descriptor(descriptor).errors]
+    for res in descriptor["resources"]:
+        if isinstance(res, dict) and isinstance(res.get("schema"), str) and not unsafe_path(res["schema"]):
+            try:
+                schema = resource_schema(package_dir, res)
+            except (OSError, ValueError) as exc:
+                problems.append(Problem(res["schema"], None, None, "schema-error", None, f"cannot be read: {exc}"))
+                continue
+            problems += [Problem(res["schema"], None, None, e.type, None, e.message) for e in Schema.validate_descriptor(schema).errors]
+    return problems
+
+
+def _metadata_problems(path: str, raw: bytes, resource: dict) -> list[Problem]:
+    stats = stats_of(raw)
+    problems = []
+    if "bytes" in resource and resource["bytes"] != stats["bytes"]:
+        problems.append(Problem(path, None, None, "byte-count", str(resource["bytes"]),
+                                f"the file has {stats['bytes']} bytes; run python scripts/refresh_metadata.py after editing"))
+    if "hash" in resource and resource["hash"] != stats["hash"]:
+        problems.append(Problem(path, None, None, "hash-count", resource["hash"],
+                                f"the file's hash is {stats['hash']}; run python scripts/refresh_metadata.py after editing"))
+    return problems
+
+
+def _odd_row_problems(path: str, header: list[str], odd: list[tuple[int, int, int, str]]) -> list[Problem]:
+    problems = []
+    for row, expected, actual, text in odd:
+        why = (" — the row has a quote (\") opened but never closed, so the following lines were read as one cell"
+               if str(text).count('"') % 2 else "")
+        if actual < expected:
+            problems.append(Problem(path, row, header[actual] if actual < len(header) else None, "missing-cell", None,
+                                    f"the row has {actual} cells, the header {expected}; a cell is missing{why}"))
+        else:
+            problems.append(Problem(path, row, None, "extra-cell", None,
+                                    f"the row has {actual} cells, the header {expected}; remove the extra cells "
+                                    f"(a stray comma?){why}"))
+    return problems
+
+
+def read_tables(package_dir: Path, descriptor: dict, report: Report, progress: Progress):
     """Typed frames, their text, files and schemas for every resource that could be read."""
     tables, texts, files, schemas = {}, {}, {}, {}
     for res in descriptor["resources"]:
@@ -57,61 +119,86 @@ def read_tables(package_dir: Path, descriptor: dict, report: Report):
             report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
             continue
         raw = full.read_bytes()
+        report.add(_metadata_problems(path, raw, res))
         fatal = encoding_problems(path, raw, res.get("encoding", "utf-8"))
         report.add(fatal)
         if any(p.rule in ("encoding", "empty_file") for p in fatal):
             continue
+        progress(f"reading {path} ({len(raw) / 1e6:.1f} MB)")
         try:
             schemas[name] = resource_schema(package_dir, res)
-            texts[name] = read_text_table(full)
-        except pd.errors.ParserError as exc:
+            text, odd = read_csv_cells(full)
+        except Exception as exc:  # broken CSV or schema: reported, the other tables still checked
             report.add([Problem(path, None, None, "csv_structure", None,
-                                f"the CSV structure is broken ({' '.join(str(exc).split())}); look for a quote (\") opened but never closed")])
+                                f"the CSV structure is broken ({' '.join(str(exc).split())}); "
+                                f"look for a quote (\") opened but never closed")])
             continue
-        except Exception as exc:  # unreadable file or schema: reported, the other tables still checked
-            report.add([Problem(path, None, None, "readable", None, f"cannot be read: {exc}")])
-            continue
-        if texts[name].empty:
+        report.add(_odd_row_problems(path, list(text.columns), odd))
+        labels, text = label_problems(path, text, schemas[name])
+        report.add(labels)
+        if text.empty:
             report.add([Problem(path, None, None, "empty_table", None, "the table has a header but no rows")])
-        report.add(cell_problems(path, texts[name], schemas[name]))
-        tables[name] = typed(texts[name], schemas[name])
+        report.add(cell_problems(path, text, schemas[name]))
+        texts[name] = text
+        tables[name] = typed(text, schemas[name])
     return tables, texts, files, schemas
 
 
-def validate_package(package_dir: Path, sources_dir: Path | None = None) -> Report:
+def validate_package(package_dir: Path, sources_dir: Path | None = None, engine: str = "fast",
+                     progress: bool | None = None) -> Report:
     package_dir = Path(package_dir)
     descriptor = read_descriptor(package_dir)  # UsageError when there is no package to check
+    if engine not in ENGINES:
+        raise UsageError(f"engine must be one of {', '.join(ENGINES)}")
+    size = sum((package_dir / r["path"]).stat().st_size for r in descriptor["resources"]
+               if isinstance(r, dict) and not unsafe_path(r.get("path")) and (package_dir / r["path"]).is_file())
+    say = Progress(size > PROGRESS_BYTES if progress is None else progress)
     report = Report()
     unsafe = descriptor_problems(descriptor)
     report.add(unsafe)
-    if unsafe:  # Frictionless might fetch a URL or read outside the package: not run
-        report.skipped.append("frictionless: not run, because the descriptor has unsafe paths")
-    else:
-        report.add(frictionless_problems(package_dir))
-    already = {p.cell for p in report.problems}
+    report.add(descriptor_problems_frictionless(package_dir, descriptor))
+    earlier = []
+    if engine == "frictionless":
+        if unsafe:  # Frictionless might fetch a URL or read outside the package: not run
+            report.skipped.append("frictionless: not run, because the descriptor has unsafe paths")
+        else:
+            say("Frictionless: checking every row")
+            earlier = frictionless_problems(package_dir)
+            report.add(earlier)
 
-    tables, texts, files, schemas = read_tables(package_dir, descriptor, report)
+    tables, texts, files, schemas = read_tables(package_dir, descriptor, report, say)
+    say("checking types, constraints and keys")
     derived = []
     for name, frame in tables.items():
         derived += type_problems(files[name], texts[name], frame, schemas[name])
         derived += constraint_problems(files[name], texts[name], frame, schemas[name])
+        derived += key_problems(files[name], texts[name], schemas[name])
         derived += foreign_key_problems(name, files, tables, schemas)
-    report.add(p for p in derived if not (p.rule in SCHEMA_RULES and p.cell in already))
+    report.add(derived)
 
+    say("checking semantic rules")
     for rule_name, rule in RULES.items():
         try:
             report.add(rule(tables, files))
         except KeyError as exc:
             report.skipped.append(f"rule {rule_name}: a table lacks column {exc}")
-
     report.add(_derived_problems(package_dir, files))
-    _provenance(tables, files, sources_dir, report)
+    _provenance(tables, files, sources_dir, report, say)
+    report.problems = _once(earlier, report.problems)
     report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
                        for p in report.problems]
     report.tables = len(tables)
     report.rows = sum(len(t) for t in tables.values())
     report.facts = len(tables.get("facts", ()))
+    say(report.summary())
     return report
+
+
+def _once(earlier: list[Problem], problems: list[Problem]) -> list[Problem]:
+    """Drop our report of a problem Frictionless already reported (same file, row, column and rule)."""
+    seen = {(p.cell, p.rule) for p in earlier}
+    mine = [p for p in problems if p not in earlier]
+    return earlier + [p for p in mine if (p.cell, p.rule) not in seen]
 
 
 def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
@@ -126,7 +213,7 @@ def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
                     "is out of date with the normalized tables; run python scripts/build_flat.py") for path in stale]
 
 
-def _provenance(tables, files, sources_dir, report: Report) -> None:
+def _provenance(tables, files, sources_dir, report: Report, say) -> None:
     if sources_dir is None:
         report.skipped += [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS]
         return
@@ -134,6 +221,7 @@ def _provenance(tables, files, sources_dir, report: Report) -> None:
     if any(n not in tables for n in needed):
         report.skipped.append("provenance checks: a table they need could not be read")
         return
+    say("checking provenance against the source texts")
     texts, problems, skipped = provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
     report.add(problems)
     report.skipped += skipped

@@ -66,7 +66,7 @@ FAULTS = {
     "duplicated_row": (lambda p: p.write("facts", p.rows("facts") + [p.rows("facts")[1]]), F, "primary-key", None, None),
     "truncated_row": (lambda p: p.write("facts", [r[:5] if r[0] == "000-luohe-f03" else r for r in p.rows("facts")]), F, "missing-cell", None, None),
     "empty_file": (lambda p: raw(p, "units", lambda b: b""), U, "empty_file", None, "empty"),
-    "unclosed_quote": (lambda p: raw(p, "measures", lambda b: b.replace(b",Sales revenue,", b',"Sales revenue,', 1)), M, "csv_structure", None, "quote"),
+    "unclosed_quote": (lambda p: raw(p, "measures", lambda b: b.replace(b",Sales revenue,", b',"Sales revenue,', 1)), M, "extra-cell", None, "opened but never closed"),
     "header_only_table": (lambda p: raw(p, "measures", lambda b: b.split(b"\n", 1)[0] + b"\n"), M, "empty_table", None, "no rows"),
     "duplicate_key_in_a_lookup_table": (lambda p: p.write("units", p.rows("units") + [p.rows("units")[1]]), U, "primary-key", None, None),
     "duplicate_primary_key": (cell("facts", "000-luohe-f04", "fact_id", "000-luohe-f03"), F, "primary-key", None, None),

@@ -2,7 +2,7 @@
 import pandas as pd
 
 from cnbef.package import typed
-from cnbef.schema_checks import constraint_problems, foreign_key_problems, type_problems
+from cnbef.schema_checks import constraint_problems, foreign_key_problems, key_problems, type_problems
 
 SCHEMA = {"fields": [
     {"name": "id", "type": "string", "constraints": {"pattern": "^[a-z]+$"}},
@@ -16,7 +16,10 @@ SCHEMA = {"fields": [
 def check(rows):
     text = pd.DataFrame(rows, columns=["id", "kind", "n", "day", "ok"], dtype=object).astype("string").replace({"": pd.NA})
     frame = typed(text, SCHEMA)
-    return {(p.row, p.column, p.rule) for p in type_problems("t.csv", text, frame, SCHEMA) + constraint_problems("t.csv", text, frame, SCHEMA)}
+    found = type_problems("t.csv", text, frame, SCHEMA) + constraint_problems("t.csv", text, frame, SCHEMA)
+    found += key_problems("t.csv", text, SCHEMA)
+    return {(p.row, p.column, p.rule, p.message.rsplit("(constraint ", 1)[-1].rstrip(")") if p.rule == "constraint-error" else "")
+            for p in found}
 
 
 def test_valid_rows_pass():
@@ -30,9 +33,10 @@ def test_each_constraint_and_type_is_reported_with_row_and_column():
         ["B1", "a", "1.5", "", ""],
     ])
     assert found == {
-        (2, "kind", "enum"), (2, "n", "maximum"), (2, "day", "type"), (2, "ok", "type"),
-        (3, "id", "unique"), (2, "id", "unique"), (3, "kind", "required"), (3, "n", "minimum"), (3, "day", "type"),
-        (4, "id", "pattern"), (4, "n", "type"),
+        (2, "kind", "constraint-error", "enum"), (2, "n", "constraint-error", "maximum"),
+        (2, "day", "type-error", ""), (2, "ok", "type-error", ""),
+        (3, "id", "primary-key", ""), (3, "kind", "constraint-error", "required"), (3, "n", "constraint-error", "minimum"),
+        (3, "day", "type-error", ""), (4, "id", "constraint-error", "pattern"), (4, "n", "type-error", ""),
     }
 
 
@@ -40,5 +44,5 @@ def test_foreign_keys_come_from_the_schema():
     child = {"fields": [{"name": "ref"}], "foreignKeys": [{"fields": ["ref"], "reference": {"resource": "parent", "fields": ["id"]}}]}
     tables = {"child": pd.DataFrame({"ref": ["x", "y", None]}), "parent": pd.DataFrame({"id": ["x"]})}
     (p,) = foreign_key_problems("child", {"child": "c.csv", "parent": "p.csv"}, tables, {"child": child, "parent": {"fields": []}})
-    assert (p.file, p.row, p.column, p.value, p.rule) == ("c.csv", 3, "ref", "y", "foreign_key")
+    assert (p.file, p.row, p.column, p.value, p.rule) == ("c.csv", 3, "ref", "y", "foreign-key")
     assert "p.csv" in p.message

@@ -1,0 +1,40 @@
+"""The fast path and Frictionless agree.
+
+For every injected fault that Frictionless itself can see (types, constraints, keys,
+labels, cell counts, bytes and hashes), Frictionless alone and the fast path alone
+must give the same verdict and flag the same rows of the same file with the same rule.
+"""
+import pytest
+
+from cnbef.validate import frictionless_problems, validate_package
+from conftest import PackageCopy
+from test_faults import FAULTS, NEEDS_SOURCES
+
+FRICTIONLESS_RULES = {"type-error", "constraint-error", "primary-key", "unique-error", "foreign-key", "missing-label",
+                      "extra-label", "incorrect-label", "missing-cell", "extra-cell", "hash-count", "byte-count"}
+SHARED = [name for name, spec in FAULTS.items() if spec[2] in FRICTIONLESS_RULES and name not in NEEDS_SOURCES]
+
+
+def flagged(problems, file, rule):
+    return sorted({(p.row, p.column if rule.endswith("label") else None) for p in problems if p.file == file and p.rule == rule},
+                  key=str)
+
+
+@pytest.mark.parametrize("name", SHARED, ids=str)
+def test_fast_path_and_frictionless_flag_the_same_rows(tmp_path, name):
+    inject, file, rule, column, fragment = FAULTS[name]
+    pkg = PackageCopy(tmp_path)
+    inject(pkg)
+    fast = validate_package(pkg.root, engine="fast")
+    slow = frictionless_problems(pkg.root)
+    assert not fast.valid and slow, "both must find the fault"
+    assert flagged(fast.problems, file, rule) == flagged(slow, file, rule)
+
+
+def test_both_engines_pass_the_clean_package(capsys):
+    from conftest import ROOT
+    assert validate_package(ROOT, engine="fast").problems == []
+    assert frictionless_problems(ROOT) == []
+    assert validate_package(ROOT, engine="frictionless").problems == []
+    with capsys.disabled():
+        print(f"\nengines agree on {len(SHARED)} fault classes that Frictionless can see")
