@@ -16,11 +16,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _categories(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
-    """Enum fields become categoricals with the categories in the order the schema declares them."""
+    """Text as pandas' string dtype (missing is pd.NA); enum fields as categoricals in the schema's order."""
     for field in schema["fields"]:
+        name = field["name"]
+        if name not in frame.columns or field.get("type", "string") != "string":
+            continue
         enum = field.get("constraints", {}).get("enum")
-        if enum and field["name"] in frame.columns and field.get("type", "string") == "string":
-            frame[field["name"]] = frame[field["name"]].astype(pd.CategoricalDtype(enum))
+        frame[name] = frame[name].astype(pd.CategoricalDtype(enum) if enum else "string")
     return frame
 
 

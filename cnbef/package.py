@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 DESCRIPTOR = "datapackage.json"
@@ -78,23 +79,52 @@ def read_text_table(path: Path) -> pd.DataFrame:
     return read_csv_cells(path)[0]
 
 
-def _boolean(field: dict, col: pd.Series) -> pd.Series:
-    true = field.get("trueValues", ["true", "True", "TRUE", "1"])
-    false = field.get("falseValues", ["false", "False", "FALSE", "0"])
-    mapping = {**{v: True for v in true}, **{v: False for v in false}}
-    return col.map(mapping).astype("boolean")
-
-
-# Table Schema type -> tolerant converter: a cell that does not parse becomes NA
+# Lexical forms of Table Schema types; a cell that does not match is missing after typing
 # (the type check reports it), so one bad cell cannot stop the other rows' checks.
+NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+INTEGER = r"^[+-]?[0-9]+$"
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_NULL = pa.scalar(None, pa.string())
+_PANDAS = {pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def _arrow(col: pd.Series) -> pa.ChunkedArray | pa.Array:
+    return pa.array(col, type=pa.string(), from_pandas=True)
+
+
+def _series(array, like: pd.Series) -> pd.Series:
+    return pd.Series(array.to_pandas(types_mapper=_PANDAS.get), index=like.index, name=like.name)
+
+
+def _cast(col: pd.Series, pattern: str, target: pa.DataType) -> pd.Series:
+    """Cells of the lexical form cast with Arrow (vectorized); the others become missing."""
+    text = _arrow(col)
+    return _series(pc.cast(pc.if_else(pc.match_substring_regex(text, pattern), text, _NULL), target), col)
+
+
+def _date(field: dict, col: pd.Series) -> pd.Series:
+    text = _arrow(col)
+    wellformed = pc.if_else(pc.match_substring_regex(text, DATE), text, _NULL)
+    parsed = pc.strptime(wellformed, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # Arrow rolls 2022-02-30 over to 2022-03-02: a date must read back as written, else it is missing.
+    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), wellformed)
+    return _series(pc.if_else(same, parsed, pa.scalar(None, parsed.type)), col)
+
+
+def _boolean(field: dict, col: pd.Series) -> pd.Series:
+    text = _arrow(col)
+    true = pa.array(field.get("trueValues", ["true", "True", "TRUE", "1"]), pa.string())
+    false = pa.array(field.get("falseValues", ["false", "False", "FALSE", "0"]), pa.string())
+    none = pa.scalar(None, pa.bool_())
+    return _series(pc.if_else(pc.is_in(text, true), True, pc.if_else(pc.is_in(text, false), False, none)), col)
+
+
 CONVERTERS = {
-    "string": lambda f, c: c.astype("string"),
-    # Table Schema's integer is digits with an optional sign: 1.8E+04 or 18329.0 are not integers.
-    "integer": lambda f, c: pd.to_numeric(c.where(c.str.fullmatch(r"[+-]?[0-9]+").fillna(False).astype(bool)),
-                                          errors="coerce").astype("Int64"),
-    "number": lambda f, c: pd.to_numeric(c, errors="coerce").astype("Float64"),
+    "string": lambda f, c: c,
+    "integer": lambda f, c: _cast(c, INTEGER, pa.int64()),
+    "number": lambda f, c: _cast(c, NUMBER, pa.float64()),
     "boolean": _boolean,
-    "date": lambda f, c: pd.to_datetime(c, format="%Y-%m-%d", errors="coerce"),
+    "date": _date,
 }
 
 

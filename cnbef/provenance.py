@@ -72,7 +72,7 @@ def _slices(frame, text_of, start_col, end_col):
     ok = (length.notna() & start.notna() & end.notna()).astype(bool)
     ok &= ((start >= 0) & (start < end) & (end <= length)).fillna(False).astype(bool)
     rows = frame.index[ok.to_numpy()]
-    slices = [text_of[sid][a:b] for sid, a, b in zip(frame.loc[rows, "source_id"], start[rows].astype(int), end[rows].astype(int))]
+    slices = [text_of[sid][a:b] for sid, a, b in zip(frame.loc[rows, "source_id"].tolist(), start[rows].tolist(), end[rows].tolist())]
     return rows, pd.Series(slices, index=rows, dtype="str")
 
 
@@ -126,23 +126,18 @@ def _value_problems(f, file, text_of, suffix):
                         f"value_text {f.at[i, 'value_text']!r} is not at this offset; the text there reads {at[i]!r}")
                 for i in rows[(at != f.loc[rows, "value_text"].astype("str")).to_numpy()]]
     rows = rows[(at == f.loc[rows, "value_text"].astype("str")).to_numpy()]
-    sources = list(f.loc[rows, "source_id"])
-    start, end = f.loc[rows, "value_start"].astype(int), rows_f.loc[rows, "value_end"].astype(int)
+    sources = f.loc[rows, "source_id"].tolist()
+    start, end = f.loc[rows, "value_start"].tolist(), rows_f.loc[rows, "value_end"].tolist()
     before = _without_breaks(pd.Series([text_of[sid][max(0, a - 4):a] for sid, a in zip(sources, start)], index=rows, dtype="str"))
     after = _without_breaks(pd.Series([text_of[sid][b:b + 8] for sid, b in zip(sources, end)], index=rows, dtype="str"))
-    # Vectorized first: only rows with a qualifier word nearby, or a qualifier claimed, are looked at one by one.
-    nearby = (before.str.contains(f"(?:{'|'.join(_PREFIX_WORDS)})$", regex=True)
-              | after.str.contains(suffix.pattern.replace("(?P<word>", "(?:"), regex=True))
-    claimed = f.loc[rows, "qualifier"].astype("str") != "exact"
-    for i in rows[(nearby | claimed).to_numpy()]:
-        said = next((w for w in _PREFIX_WORDS if before[i].endswith(w)), None)
-        m = suffix.match(after[i])
-        said = said or (m.group("word") if m else None)
-        meaning = QUALIFIER_WORDS.get(said, "exact")
-        if pd.notna(f.at[i, "qualifier"]) and meaning != f.at[i, "qualifier"]:
-            problems.append(Problem(file, _row(i), "qualifier", "qualifier_in_quote", f.at[i, "qualifier"],
-                                    f"the text around the value says {said or 'no qualifier word'} ({meaning}): "
-                                    f"{before[i]}[{f.at[i, 'value_text']}]{after[i]}"))
+    said = before.str.extract(f"(?P<word>{'|'.join(_PREFIX_WORDS)})$", expand=False)
+    said = said.fillna(after.str.extract(suffix.pattern, expand=False))
+    meaning = said.astype(object).map(QUALIFIER_WORDS).fillna("exact")
+    claimed = f.loc[rows, "qualifier"]
+    for i in rows[(claimed.notna() & (meaning != claimed.astype(object))).to_numpy()]:
+        problems.append(Problem(file, _row(i), "qualifier", "qualifier_in_quote", f.at[i, "qualifier"],
+                                f"the text around the value says {said[i] if pd.notna(said[i]) else 'no qualifier word'} "
+                                f"({meaning[i]}): {before[i]}[{f.at[i, 'value_text']}]{after[i]}"))
     return problems
 
 

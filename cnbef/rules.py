@@ -105,23 +105,26 @@ def value_text(tables, files):
     if "facts" not in tables:
         return []
     f = tables["facts"]
-    problems = []
-    for i, written, value in zip(f.index, f["value_text"], f["value"]):
-        if pd.isna(written) or pd.isna(value):
-            continue
+    written, value = f["value_text"], f["value"]
+    present = (written.notna() & value.notna()).astype(bool)
+    # Arabic numerals (nearly every row) are compared in one vectorized step; the rest one by one.
+    arabic = present & written.str.fullmatch(r"第?-?[0-9]+(?:\.[0-9]+)?").fillna(False).astype(bool)
+    parsed = pd.to_numeric(written.where(arabic).str.removeprefix("第"), errors="coerce")
+    problems = [Problem(files["facts"], _row(i), "value", "value_text", str(value[i]),
+                        f"does not match value_text {written[i]!r}, which reads as {parsed[i]:g}")
+                for i in f.index[(arabic & (parsed != value)).fillna(False).to_numpy()]]
+    others = f.index[(present & ~arabic).to_numpy()]
+    for i, text, number in zip(others, written[others].tolist(), value[others].tolist()):
         try:
-            parsed = parse_numeral(str(written))
+            reads = parse_numeral(str(text))
         except ValueError as exc:
-            problems.append(Problem(files["facts"], _row(i), "value_text", "value_text", written, f"{exc}; write the numeral as it appears in the quote"))
+            problems.append(Problem(files["facts"], _row(i), "value_text", "value_text", text,
+                                    f"{exc}; write the numeral as it appears in the quote"))
             continue
-        try:
-            same = parsed == Decimal(str(value))
-        except InvalidOperation:
-            same = False
-        if not same:
-            problems.append(Problem(files["facts"], _row(i), "value", "value_text", str(value),
-                                    f"does not match value_text {written!r}, which reads as {parsed}"))
-    return problems
+        if reads != Decimal(str(number)):
+            problems.append(Problem(files["facts"], _row(i), "value", "value_text", str(number),
+                                    f"does not match value_text {text!r}, which reads as {reads}"))
+    return sorted(problems, key=lambda p: p.row)
 
 
 @rule("qualifier_text")
@@ -129,17 +132,16 @@ def qualifier_text(tables, files):
     if "facts" not in tables:
         return []
     f = tables["facts"]
-    problems = []
-    for i, word, code in zip(f.index, f["qualifier_text"], f["qualifier"]):
-        if pd.isna(code):
-            continue
-        expected = "exact" if pd.isna(word) else QUALIFIER_WORDS.get(str(word))
-        if expected is None:
-            problems.append(Problem(files["facts"], _row(i), "qualifier_text", "qualifier_text", word,
-                                    "is not a known qualifier word (" + ", ".join(QUALIFIER_WORDS) + ")"))
-        elif expected != code:
-            problems.append(Problem(files["facts"], _row(i), "qualifier", "qualifier_text", code,
-                                    f"disagrees with qualifier_text {word if pd.notna(word) else '(empty)'!r}, which means {expected}"))
+    word, code = f["qualifier_text"], f["qualifier"].astype("str")
+    expected = word.astype(object).map(QUALIFIER_WORDS).where(word.notna(), "exact")
+    unknown = (word.notna() & expected.isna()).astype(bool)
+    wrong = (f["qualifier"].notna() & expected.notna() & (expected != code)).astype(bool)
+    problems = [Problem(files["facts"], _row(i), "qualifier_text", "qualifier_text", word[i],
+                        "is not a known qualifier word (" + ", ".join(QUALIFIER_WORDS) + ")")
+                for i in f.index[unknown.to_numpy()]]
+    problems += [Problem(files["facts"], _row(i), "qualifier", "qualifier_text", code[i],
+                         f"disagrees with qualifier_text {word[i] if pd.notna(word[i]) else '(empty)'!r}, "
+                         f"which means {expected[i]}") for i in f.index[wrong.to_numpy()]]
     return problems
 
 
