@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .report import Problem
 
@@ -66,35 +68,44 @@ def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Pr
     return problems
 
 
-_FORMULA = re.compile(r"[=+\-@\t\r]")
-_INVISIBLE = "[" + "".join(INVISIBLE) + "]"
-
-
 def cell_problems(file: str, text: pd.DataFrame, schema: dict) -> list[Problem]:
-    """Text-cell hygiene: invisible characters, stray spaces, non-NFC text, formula injection.
+    """Text-cell hygiene: formula injection, invisible characters, stray spaces, non-NFC text.
 
-    Vectorized per column; only the cells that fail are looked at one by one.
+    Only text fields: a number, date or boolean cell with such a character fails its type
+    check. One vectorized pass per column finds the suspects; only they are looked at closely.
     """
     problems = []
-    string_fields = {f["name"] for f in schema.get("fields", []) if f.get("type", "string") == "string"}
-    for name in text.columns:
+    string_fields = [f["name"] for f in schema.get("fields", []) if f.get("type", "string") == "string"]
+    for name in (n for n in string_fields if n in text.columns):
         col = text[name].dropna().astype(str)
         if col.empty:
             continue
-        flags = {
-            "formula_injection": (col.str.match(_FORMULA.pattern) & ~col.str.fullmatch(PLAIN_NUMBER.pattern))
-            if name in string_fields else None,
-            "invisible_character": col.str.contains(_INVISIBLE, regex=True),
-        }
-        flags["surrounding_space"] = ~flags["invisible_character"] & (col.str.strip() != col)
-        wide = col[~col.str.isascii()]
-        flags["unicode_nfc"] = (wide.str.normalize("NFC") != wide).reindex(col.index, fill_value=False)
-        for rule, mask in flags.items():
-            if mask is None or not mask.any():
-                continue
-            for i, v in col[mask.to_numpy()].items():
+        cells = pa.array(col, type=pa.string(), from_pandas=True)
+        suspect = pd.Series(pc.match_substring_regex(cells, _SUSPECT).to_numpy(zero_copy_only=False), index=col.index)
+        for i, v in col[suspect.to_numpy()].items():
+            for rule in _cell_rules(v):
                 problems.append(Problem(file, int(i) + 2, name, rule, v, _cell_message(rule, v)))
+        wide = ~pd.Series(pc.string_is_ascii(cells).to_numpy(zero_copy_only=False), index=col.index)
+        if wide.any():
+            w = pa.array(col[wide.to_numpy()], type=pa.string(), from_pandas=True)
+            bad = pc.not_equal(pc.utf8_normalize(w, form="NFC"), w).to_numpy(zero_copy_only=False)
+            problems += [Problem(file, int(i) + 2, name, "unicode_nfc", v, _cell_message("unicode_nfc", v))
+                         for i, v in col[wide.to_numpy()][bad].items()]
     return sorted(problems, key=lambda p: (p.row, list(text.columns).index(p.column)))
+
+
+_SUSPECT = r"^[=+\-@\t\r\s]|\s$|[" + "".join(INVISIBLE) + "]"
+
+
+def _cell_rules(value: str) -> list[str]:
+    rules = []
+    if value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
+        rules.append("formula_injection")
+    if any(c in INVISIBLE for c in value):
+        rules.append("invisible_character")
+    elif value != value.strip():
+        rules.append("surrounding_space")
+    return rules
 
 
 def _cell_message(rule: str, value: str) -> str:

@@ -55,24 +55,20 @@ def load_documents(documents: pd.DataFrame, sources_dir: Path, file: str):
     return texts, problems, skipped
 
 
-def _texts_by_source(tables, texts) -> pd.Series:
-    doc = tables["sources"].set_index("source_id")["document_id"]
-    return doc.map(texts)
+def _texts_by_source(tables, texts) -> dict:
+    """Source id -> its document's text (plain dict: a column of page texts would copy each page per row)."""
+    s = tables["sources"]
+    return {sid: texts[doc] for sid, doc in zip(s["source_id"].tolist(), s["document_id"].tolist()) if doc in texts}
 
 
-def _slices(frame, text_of, start_col, end_col):
-    """(rows, source slices) for the rows whose source text is known and whose offsets lie inside it.
-
-    The texts stay Python strings, looked up by source: a column holding them would copy every
-    page once per row.
-    """
-    lengths = {sid: len(t) for sid, t in text_of.items() if isinstance(t, str)}
-    length = frame["source_id"].astype(object).map(lengths).astype("Float64")
-    start, end = frame[start_col], frame[end_col]
+def _slices(source: pd.Series, start: pd.Series, end: pd.Series, text_of: dict):
+    """(rows, source slices) for the rows whose source text is known and whose offsets lie inside it."""
+    lengths = {sid: len(t) for sid, t in text_of.items()}
+    length = source.astype(object).map(lengths).astype("Float64")
     ok = (length.notna() & start.notna() & end.notna()).astype(bool)
     ok &= ((start >= 0) & (start < end) & (end <= length)).fillna(False).astype(bool)
-    rows = frame.index[ok.to_numpy()]
-    slices = [text_of[sid][a:b] for sid, a, b in zip(frame.loc[rows, "source_id"].tolist(), start[rows].tolist(), end[rows].tolist())]
+    rows = source.index[ok.to_numpy()]
+    slices = [text_of[sid][a:b] for sid, a, b in zip(source[rows].tolist(), start[rows].tolist(), end[rows].tolist())]
     return rows, pd.Series(slices, index=rows, dtype="str")
 
 
@@ -81,7 +77,7 @@ def _without_breaks(slices: pd.Series) -> pd.Series:
 
 
 def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule):
-    rows, slices = _slices(frame, text_of, start_col, end_col)
+    rows, slices = _slices(frame["source_id"], frame[start_col], frame[end_col], text_of)
     actual = _without_breaks(slices)
     wrong = actual != frame.loc[rows, quote_col].astype("str")
     edges = slices.str.match(f"[{LINE_BREAKS}]") | slices.str.contains(f"[{LINE_BREAKS}]$", regex=True)
@@ -96,7 +92,7 @@ def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule):
 
 def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     """Every provenance problem of the tables against the source texts that were found."""
-    text_of = _texts_by_source(tables, texts).to_dict()
+    text_of = _texts_by_source(tables, texts)
     problems = []
     f, p, x = tables["facts"], tables["policies"], tables["excluded_mentions"]
     problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text")
@@ -119,15 +115,14 @@ def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
 
 def _value_problems(f, file, text_of, suffix):
     """value_text at value_start, and the qualifier word around it agrees with the qualifier."""
-    rows_f = f[f["value_text"].notna()].copy()
-    rows_f["value_end"] = rows_f["value_start"] + rows_f["value_text"].str.len()
-    rows, at = _slices(rows_f, text_of, "value_start", "value_end")
+    value_end = f["value_start"] + f["value_text"].str.len().astype("Int64")
+    rows, at = _slices(f["source_id"], f["value_start"], value_end, text_of)
     problems = [Problem(file, _row(i), "value_start", "value_in_quote", str(f.at[i, "value_start"]),
                         f"value_text {f.at[i, 'value_text']!r} is not at this offset; the text there reads {at[i]!r}")
                 for i in rows[(at != f.loc[rows, "value_text"].astype("str")).to_numpy()]]
     rows = rows[(at == f.loc[rows, "value_text"].astype("str")).to_numpy()]
     sources = f.loc[rows, "source_id"].tolist()
-    start, end = f.loc[rows, "value_start"].tolist(), rows_f.loc[rows, "value_end"].tolist()
+    start, end = f.loc[rows, "value_start"].tolist(), value_end[rows].tolist()
     before = _without_breaks(pd.Series([text_of[sid][max(0, a - 4):a] for sid, a in zip(sources, start)], index=rows, dtype="str"))
     after = _without_breaks(pd.Series([text_of[sid][b:b + 8] for sid, b in zip(sources, end)], index=rows, dtype="str"))
     said = before.str.extract(f"(?P<word>{'|'.join(_PREFIX_WORDS)})$", expand=False)
@@ -144,15 +139,19 @@ def _value_problems(f, file, text_of, suffix):
 def _completeness(tables, files, texts):
     """Every number token of every article is a fact value or lies in an excluded mention."""
     s, f, x = tables["sources"], tables["facts"], tables["excluded_mentions"]
-    spans = pd.concat([
-        pd.DataFrame({"source_id": f["source_id"], "start": f["value_start"], "end": f["value_start"] + f["value_text"].str.len()}),
-        pd.DataFrame({"source_id": x["source_id"], "start": x["char_start"], "end": x["char_end"]}),
-    ]).dropna()
-    by_source = {sid: (g["start"].to_numpy(dtype=np.int64), g["end"].to_numpy(dtype=np.int64))
-                 for sid, g in spans.sort_values("start").groupby("source_id", sort=False)}
+    source = pd.concat([f["source_id"], x["source_id"]], ignore_index=True)
+    lo = pd.concat([f["value_start"], x["char_start"]], ignore_index=True)
+    hi = pd.concat([f["value_start"] + f["value_text"].str.len().astype("Int64"), x["char_end"]], ignore_index=True)
+    keep = (source.notna() & lo.notna() & hi.notna()).to_numpy(dtype=bool)
+    codes, ids = pd.factorize(source[keep])
+    lo, hi = lo[keep].to_numpy(dtype=np.int64), hi[keep].to_numpy(dtype=np.int64)
+    order = np.lexsort((lo, codes))  # grouped by source, by start within it
+    codes, lo, hi = codes[order], lo[order], hi[order]
+    bounds = np.searchsorted(codes, np.arange(len(ids) + 1))
+    span_of = {sid: (lo[bounds[k]:bounds[k + 1]], hi[bounds[k]:bounds[k + 1]]) for k, sid in enumerate(ids)}
     docs = tables["documents"].set_index("document_id")["file_name"].to_dict()
     problems = []
-    for sid, doc, start, end in s[["source_id", "document_id", "char_start", "char_end"]].itertuples(index=False):
+    for sid, doc, start, end in zip(s["source_id"].tolist(), s["document_id"].tolist(), s["char_start"].tolist(), s["char_end"].tolist()):
         text = texts.get(doc)
         if not isinstance(text, str) or pd.isna(start) or pd.isna(end):
             continue
@@ -160,14 +159,16 @@ def _completeness(tables, files, texts):
         if not found:
             continue
         tok = np.array(found, dtype=np.int64)
-        lo, hi = by_source.get(sid, (np.empty(0, np.int64), np.empty(0, np.int64)))
-        # A token is covered when some span starting before the token's end ends after its start.
-        reach = np.maximum.accumulate(hi) if len(hi) else hi
-        k = np.searchsorted(lo, tok[:, 1], side="left") - 1
-        covered = (k >= 0) & (reach[np.maximum(k, 0)] > tok[:, 0]) if len(hi) else np.zeros(len(tok), bool)
-        for a, b in tok[~covered]:
-            context = quote_at(text, max(0, a - 10), min(len(text), b + 6))
-            problems.append(Problem(f"{docs.get(doc, doc)} (source text)", None, None, "completeness", text[a:b],
-                                    f"the number at offset {a} in article {sid} ({context!r}) is neither a fact "
+        a, b = span_of.get(sid, (np.empty(0, np.int64), np.empty(0, np.int64)))
+        covered = np.zeros(len(tok), bool)
+        if len(a):
+            # A token is covered when some span starting before the token's end ends after its start.
+            reach = np.maximum.accumulate(b)
+            k = np.searchsorted(a, tok[:, 1], side="left") - 1
+            covered = (k >= 0) & (reach[np.maximum(k, 0)] > tok[:, 0])
+        for t0, t1 in tok[~covered]:
+            context = quote_at(text, max(0, t0 - 10), min(len(text), t1 + 6))
+            problems.append(Problem(f"{docs.get(doc, doc)} (source text)", None, None, "completeness", text[t0:t1],
+                                    f"the number at offset {t0} in article {sid} ({context!r}) is neither a fact "
                                     f"value nor inside an excluded mention; add a row to facts or excluded_mentions"))
     return problems
