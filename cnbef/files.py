@@ -12,10 +12,12 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .package import arrow_strings as _arrow
 from .report import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -49,7 +51,7 @@ def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Pr
                         f"the file is not UTF-8; it looks like {likely}. Re-save it as 'CSV UTF-8' "
                         f"(and remove the BOM) or convert it with iconv -f GB18030 -t UTF-8; nothing was decoded")]
     problems = []
-    if not raw.strip():
+    if not raw or raw.isspace():
         return [Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")]
     wants_bom = str(encoding).lower().replace("_", "-") == "utf-8-sig"
     if raw.startswith(BOM) and not wants_bom:
@@ -58,12 +60,14 @@ def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Pr
     elif wants_bom and not raw.startswith(BOM):
         problems.append(Problem(file, 1, None, "bom", None,
                                 "this table is declared utf-8-sig for spreadsheets and must start with a UTF-8 byte-order mark; rebuild it"))
-    if b"\r" in raw:
-        problems.append(Problem(file, _line_of(raw, raw.index(b"\r")), None, "line_endings", None,
+    cr = raw.find(b"\r")
+    if cr >= 0:
+        problems.append(Problem(file, _line_of(raw, cr), None, "line_endings", None,
                                 "the file has Windows (CRLF) or old Mac (CR) line endings; use \\n (LF)"))
-    blank = re.search(rb"\n[ \t\r]*\n|\n[ \t\r]+$", raw)
-    if blank:
-        problems.append(Problem(file, _line_of(raw, blank.start()) + 1, None, "blank_line", None,
+    # An empty line is an empty record; a line of spaces is caught as a row with too few cells.
+    blank = min((k for k in (raw.find(b"\n\n"), raw.find(b"\n\r\n") if cr >= 0 else -1) if k >= 0), default=-1)
+    if blank >= 0:
+        problems.append(Problem(file, _line_of(raw, blank) + 1, None, "blank_line", None,
                                 "blank line; remove it (a trailing blank line is an empty record)"))
     return problems
 
@@ -77,21 +81,20 @@ def cell_problems(file: str, text: pd.DataFrame, schema: dict) -> list[Problem]:
     problems = []
     string_fields = [f["name"] for f in schema.get("fields", []) if f.get("type", "string") == "string"]
     for name in (n for n in string_fields if n in text.columns):
-        col = text[name].dropna().astype(str)
-        if col.empty:
-            continue
-        cells = pa.array(col, type=pa.string(), from_pandas=True)
-        suspect = pd.Series(pc.match_substring_regex(cells, _SUSPECT).to_numpy(zero_copy_only=False), index=col.index)
-        for i, v in col[suspect.to_numpy()].items():
-            for rule in _cell_rules(v):
-                problems.append(Problem(file, int(i) + 2, name, rule, v, _cell_message(rule, v)))
-        wide = ~pd.Series(pc.string_is_ascii(cells).to_numpy(zero_copy_only=False), index=col.index)
-        if wide.any():
-            w = pa.array(col[wide.to_numpy()], type=pa.string(), from_pandas=True)
-            bad = pc.not_equal(pc.utf8_normalize(w, form="NFC"), w).to_numpy(zero_copy_only=False)
+        cells = _arrow(text[name])
+        suspect = _positions(pc.match_substring_regex(cells, _SUSPECT))
+        for i, v in zip(text.index[suspect], cells.take(suspect).to_pylist()):
+            problems += [Problem(file, int(i) + 2, name, rule, v, _cell_message(rule, v)) for rule in _cell_rules(v)]
+        if not pc.all(pc.string_is_ascii(cells)).as_py():
+            odd = _positions(pc.not_equal(pc.utf8_normalize(cells, form="NFC"), cells))
             problems += [Problem(file, int(i) + 2, name, "unicode_nfc", v, _cell_message("unicode_nfc", v))
-                         for i, v in col[wide.to_numpy()][bad].items()]
+                         for i, v in zip(text.index[odd], cells.take(odd).to_pylist())]
     return sorted(problems, key=lambda p: (p.row, list(text.columns).index(p.column)))
+
+
+def _positions(mask) -> np.ndarray:
+    """Positions where an Arrow boolean mask is true (missing counts as false)."""
+    return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
 
 
 _SUSPECT = r"^[=+\-@\t\r\s]|\s$|[" + "".join(INVISIBLE) + "]"

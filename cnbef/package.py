@@ -84,12 +84,13 @@ def read_text_table(path: Path) -> pd.DataFrame:
 NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 INTEGER = r"^[+-]?[0-9]+$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_NULL = pa.scalar(None, pa.string())
 _PANDAS = {pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 
 
-def _arrow(col: pd.Series) -> pa.ChunkedArray | pa.Array:
-    return pa.array(col, type=pa.string(), from_pandas=True)
+def arrow_strings(col: pd.Series) -> pa.ChunkedArray | pa.Array:
+    """The column as Arrow strings: zero-copy for the Arrow-backed text columns the reader makes."""
+    array = pa.array(col, from_pandas=True)
+    return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else array.cast(pa.string())
 
 
 def _series(array, like: pd.Series) -> pd.Series:
@@ -98,13 +99,13 @@ def _series(array, like: pd.Series) -> pd.Series:
 
 def _cast(col: pd.Series, pattern: str, target: pa.DataType) -> pd.Series:
     """Cells of the lexical form cast with Arrow (vectorized); the others become missing."""
-    text = _arrow(col)
-    return _series(pc.cast(pc.if_else(pc.match_substring_regex(text, pattern), text, _NULL), target), col)
+    text = arrow_strings(col)
+    return _series(pc.cast(pc.if_else(pc.match_substring_regex(text, pattern), text, pa.scalar(None, text.type)), target), col)
 
 
 def _date(field: dict, col: pd.Series) -> pd.Series:
-    text = _arrow(col)
-    wellformed = pc.if_else(pc.match_substring_regex(text, DATE), text, _NULL)
+    text = arrow_strings(col)
+    wellformed = pc.if_else(pc.match_substring_regex(text, DATE), text, pa.scalar(None, text.type))
     parsed = pc.strptime(wellformed, format="%Y-%m-%d", unit="s", error_is_null=True)
     # Arrow rolls 2022-02-30 over to 2022-03-02: the day must read back as written, else it is missing.
     same = pc.equal(pc.day(parsed), pc.cast(pc.utf8_slice_codeunits(wellformed, 8, 10), pa.int64()))
@@ -112,9 +113,9 @@ def _date(field: dict, col: pd.Series) -> pd.Series:
 
 
 def _boolean(field: dict, col: pd.Series) -> pd.Series:
-    text = _arrow(col)
-    true = pa.array(field.get("trueValues", ["true", "True", "TRUE", "1"]), pa.string())
-    false = pa.array(field.get("falseValues", ["false", "False", "FALSE", "0"]), pa.string())
+    text = arrow_strings(col)
+    true = pa.array(field.get("trueValues", ["true", "True", "TRUE", "1"]), text.type)
+    false = pa.array(field.get("falseValues", ["false", "False", "FALSE", "0"]), text.type)
     none = pa.scalar(None, pa.bool_())
     return _series(pc.if_else(pc.is_in(text, true), True, pc.if_else(pc.is_in(text, false), False, none)), col)
 

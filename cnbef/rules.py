@@ -78,22 +78,21 @@ def value_range(tables, files):
     if not _have(tables, "facts", "units", "measures", "measure_kinds"):
         return []
     f = tables["facts"]
-    kinds = tables["measure_kinds"].drop_duplicates("kind_id").set_index("kind_id")
+    kinds = tables["measure_kinds"]
     kind_id = lookup(f["measure_id"], tables["measures"], "measure_id", "kind_id")
-    multiplier = lookup(f["unit_id"], tables["units"], "unit_id", "multiplier")
-    base = f["value"] * multiplier
-    k = kinds.reindex(kind_id.to_numpy())
-    k.index = f.index
-    lo, hi = k["min_value"], k["max_value"]
-    inclusive = k["min_inclusive"].fillna(True).astype(bool)
+    base = f["value"] * lookup(f["unit_id"], tables["units"], "unit_id", "multiplier")
+    lo, hi = (lookup(kind_id, kinds, "kind_id", c) for c in ("min_value", "max_value"))
+    inclusive = lookup(kind_id, kinds, "kind_id", "min_inclusive").fillna(True).astype(bool)
+    whole = lookup(kind_id, kinds, "kind_id", "whole_number").fillna(False).astype(bool)
     too_low = lo.notna() & base.notna() & ((base < lo) | (~inclusive & (base == lo)))
     too_high = hi.notna() & base.notna() & (base > hi)
-    not_whole = k["whole_number"].fillna(False).astype(bool) & base.notna() & (base % 1 != 0)
+    not_whole = whole & base.notna() & (base % 1 != 0)
+    rules = kinds.drop_duplicates("kind_id").set_index("kind_id")
     problems = []
-    for i in f.index[(too_low | too_high).fillna(False)]:
+    for i in f.index[(too_low | too_high).fillna(False).to_numpy(dtype=bool)]:
         problems.append(Problem(files["facts"], _row(i), "value", "value_range", str(f.at[i, "value"]),
-                                f"a {kind_id[i]} must be {_range_text(k.loc[i])} (in {f.at[i, 'unit_id']}'s base unit)"))
-    for i in f.index[not_whole.fillna(False)]:
+                                f"a {kind_id[i]} must be {_range_text(rules.loc[kind_id[i]])} (in {f.at[i, 'unit_id']}'s base unit)"))
+    for i in f.index[not_whole.fillna(False).to_numpy(dtype=bool)]:
         problems.append(Problem(files["facts"], _row(i), "value", "whole_number", str(f.at[i, "value"]),
                                 f"a {kind_id[i]} must be a whole number"))
     return problems
