@@ -12,8 +12,11 @@ Where each check runs (each rule once):
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -138,7 +141,6 @@ def read_tables(package_dir: Path, descriptor: dict, report: Report, progress: P
         report.add(labels)
         if text.empty:
             report.add([Problem(path, None, None, "empty_table", None, "the table has a header but no rows")])
-        report.add(cell_problems(path, text, schemas[name]))
         texts[name] = text
         tables[name] = typed(text, schemas[name])
     return tables, texts, files, schemas
@@ -167,9 +169,11 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
             report.add(earlier)
 
     tables, texts, files, schemas = read_tables(package_dir, descriptor, report, say)
-    say("checking types, constraints and keys")
+    pending = _start_provenance(tables, files, sources_dir, say)
+    say("checking cells, types, constraints and keys")
     derived = []
     for name, frame in tables.items():
+        derived += cell_problems(files[name], texts[name], schemas[name])
         derived += type_problems(files[name], texts[name], frame, schemas[name])
         derived += constraint_problems(files[name], texts[name], frame, schemas[name])
         derived += key_problems(files[name], texts[name], schemas[name])
@@ -183,7 +187,9 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
         except KeyError as exc:
             report.skipped.append(f"rule {rule_name}: a table lacks column {exc}")
     report.add(_derived_problems(package_dir, files))
-    _provenance(tables, files, sources_dir, report, say)
+    provenance_problems, provenance_skipped = pending()
+    report.add(provenance_problems)
+    report.skipped += provenance_skipped
     report.problems = _once(earlier, report.problems)
     report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
                        for p in report.problems]
@@ -213,19 +219,50 @@ def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
                     "is out of date with the normalized tables; run python scripts/build_flat.py") for path in stale]
 
 
-def _provenance(tables, files, sources_dir, report: Report, say) -> None:
+def _start_provenance(tables, files, sources_dir, say):
+    """Start the provenance checks; the returned function waits for (problems, skipped).
+
+    They run in a second process when the package is large: on two cores they then overlap
+    with the schema and semantic checks (a forked child shares the tables without copying).
+    """
     if sources_dir is None:
-        report.skipped += [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS]
-        return
+        return lambda: ([], [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS])
     needed = ("documents", "sources", "facts", "policies", "excluded_mentions")
     if any(n not in tables for n in needed):
-        report.skipped.append("provenance checks: a table they need could not be read")
-        return
+        return lambda: ([], ["provenance checks: a table they need could not be read"])
     say("checking provenance against the source texts")
-    texts, problems, skipped = provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
-    report.add(problems)
-    report.skipped += skipped
+    job = (tables, files, Path(sources_dir))
+    if len(tables["facts"]) < PARALLEL_FACTS or not hasattr(os, "fork"):
+        done = _provenance(*job)
+        return lambda: done
+    global _JOB
+    _JOB = job
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_provenance_in_child)
+
+    def wait():
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+    return wait
+
+
+_JOB = None
+PARALLEL_FACTS = 200_000
+
+
+def _provenance_in_child():
+    return _provenance(*_JOB)
+
+
+def _provenance(tables, files, sources_dir):
+    problems, skipped = [], []
+    texts, found, missing = provenance.load_documents(tables["documents"], sources_dir, files["documents"])
+    problems += found
+    skipped += missing
     try:
-        report.add(provenance.check(tables, files, texts))
+        problems += provenance.check(tables, files, texts)
     except KeyError as exc:
-        report.skipped.append(f"provenance checks: a table lacks column {exc}")
+        skipped.append(f"provenance checks: a table lacks column {exc}")
+    return problems, skipped
