@@ -21,6 +21,7 @@ from .package import arrow_strings as _arrow
 from .report import Problem
 
 BOM = b"\xef\xbb\xbf"
+LARGE_FILE = 16_000_000  # bytes
 # Characters that make Excel or LibreOffice run a cell as a formula (OWASP: CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
@@ -33,23 +34,43 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
+def _is_utf8(raw: bytes) -> bool:
+    # Large files are validated by the CSV reader (Arrow checks every string as it parses);
+    # decoding them here too would cost a second pass over every byte.
+    if len(raw) > LARGE_FILE:
+        return True
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def not_utf8(file: str, raw: bytes) -> list[Problem]:
+    """The encoding problem of a file that is not UTF-8, naming the likely encoding."""
+    try:
+        raw.decode("utf-8")
+        return []
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    try:
+        raw.decode("gb18030")
+        likely = "GBK/GB18030 (what Excel and WPS on Chinese Windows save as 'CSV' or 'ANSI')"
+    except UnicodeDecodeError:
+        likely = "an unknown encoding"
+    return [Problem(file, _line_of(raw, position), None, "encoding", None,
+                    f"the file is not UTF-8; it looks like {likely}. Re-save it as 'CSV UTF-8' "
+                    f"(and remove the BOM) or convert it with iconv -f GB18030 -t UTF-8; nothing was decoded")]
+
+
 def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Problem]:
     """Encoding and line-ending problems of one CSV file's bytes.
 
     A resource declared "utf-8-sig" (a table made for spreadsheets) must start with a BOM;
     every other table must not.
     """
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        try:
-            raw.decode("gb18030")
-            likely = "GBK/GB18030 (what Excel and WPS on Chinese Windows save as 'CSV' or 'ANSI')"
-        except UnicodeDecodeError:
-            likely = "an unknown encoding"
-        return [Problem(file, _line_of(raw, exc.start), None, "encoding", None,
-                        f"the file is not UTF-8; it looks like {likely}. Re-save it as 'CSV UTF-8' "
-                        f"(and remove the BOM) or convert it with iconv -f GB18030 -t UTF-8; nothing was decoded")]
+    if not _is_utf8(raw):
+        return not_utf8(file, raw)
     problems = []
     if not raw or raw.isspace():
         return [Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")]

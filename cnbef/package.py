@@ -61,7 +61,7 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, list[tuple[int, int, int, 
     def arrow(threads: bool) -> pa.Table:
         return pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=threads),
                               parse_options=pacsv.ParseOptions(invalid_row_handler=collect, ignore_empty_lines=False),
-                              convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                              convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
                                                                    strings_can_be_null=True))
 
     if header and len(set(header)) == len(header):

@@ -118,6 +118,7 @@ def _value_problems(f, file, text_of, suffix):
     value_end = f["value_start"] + f["value_text"].str.len().astype("Int64")
     rows = _in_range(f["source_id"], f["value_start"], value_end, text_of)
     prefixes = tuple(_PREFIX_WORDS)
+    match = suffix.match
     problems = []
     for i, sid, a, written, code in zip(rows, f.loc[rows, "source_id"].tolist(), f.loc[rows, "value_start"].tolist(),
                                         f.loc[rows, "value_text"].tolist(), f.loc[rows, "qualifier"].astype(object).tolist()):
@@ -127,10 +128,13 @@ def _value_problems(f, file, text_of, suffix):
             problems.append(Problem(file, _row(i), "value_start", "value_in_quote", str(a),
                                     f"value_text {written!r} is not at this offset; the text there reads {text[a:b]!r}"))
             continue
-        before, after = _unbroken(text[max(0, a - 4):a]), _unbroken(text[b:b + 8])
-        m = suffix.match(after)
-        said = next((w for w in prefixes if before.endswith(w)), None) if before.endswith(prefixes) else None
-        said = said or (m.group("word") if m else None)
+        before, after = text[a - 4 if a > 4 else 0:a], text[b:b + 8]
+        m = match(after)
+        if m is None and code == "exact" and not before.endswith(prefixes) and "\n" not in after:
+            continue  # the common case: an exact figure with no qualifier word beside it
+        before, after = _unbroken(before), _unbroken(after)
+        m = match(after)
+        said = next((w for w in prefixes if before.endswith(w)), None) or (m.group("word") if m else None)
         meaning = QUALIFIER_WORDS.get(said, "exact")
         if code is not None and code == code and meaning != code:
             problems.append(Problem(file, _row(i), "qualifier", "qualifier_in_quote", code,

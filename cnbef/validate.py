@@ -21,9 +21,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from frictionless import Package, Schema
 
 from . import flat, provenance
-from .files import HINTED_RULES, cell_problems, descriptor_problems, encoding_problems, hint, unsafe_path
+from .files import HINTED_RULES, cell_problems, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path
 from .metadata import stats_of
 from .package import UsageError, read_csv_cells, read_descriptor, resource_schema, typed
 from .report import Problem, Report
@@ -65,8 +66,6 @@ def frictionless_problems(package_dir: Path) -> list[Problem]:
 
 def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> list[Problem]:
     """The descriptor and each Table Schema against the Frictionless profiles (no data is read)."""
-    from frictionless import Package, Schema
-
     problems = [Problem(DESCRIPTOR, None, None, e.type, None, e.message)
                 for e in Package.validate_descriptor(descriptor).errors]
     for res in descriptor["resources"]:
@@ -132,7 +131,7 @@ def read_tables(package_dir: Path, descriptor: dict, report: Report, progress: P
             schemas[name] = resource_schema(package_dir, res)
             text, odd = read_csv_cells(full)
         except Exception as exc:  # broken CSV or schema: reported, the other tables still checked
-            report.add([Problem(path, None, None, "csv_structure", None,
+            report.add(not_utf8(path, raw) or [Problem(path, None, None, "csv_structure", None,
                                 f"the CSV structure is broken ({' '.join(str(exc).split())}); "
                                 f"look for a quote (\") opened but never closed")])
             continue

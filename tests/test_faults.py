@@ -164,3 +164,13 @@ def test_cli_exits_1_without_traceback(pkg, name):
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
     assert FAULTS[name][1] in done.stdout
+
+
+def test_large_file_encoding_is_checked_by_the_reader(pkg, monkeypatch):
+    """Past LARGE_FILE bytes the UTF-8 check is the CSV reader's; the message is the same."""
+    import cnbef.files
+    monkeypatch.setattr(cnbef.files, "LARGE_FILE", 0)
+    FAULTS["gbk_encoding"][0](pkg)
+    report = validate_package(pkg.root)
+    (problem,) = [p for p in report.problems if p.file == "data/facts.csv" and p.rule == "encoding"]
+    assert "GB18030" in problem.message
