@@ -120,6 +120,11 @@ def _boolean(field: dict, col: pd.Series) -> pd.Series:
     return _series(pc.if_else(pc.is_in(text, true), True, pc.if_else(pc.is_in(text, false), False, none)), col)
 
 
+def number_column(col: pd.Series) -> pd.Series:
+    """Cells written as Table Schema numbers, as Float64; anything else is missing."""
+    return _cast(col, NUMBER, pa.float64())
+
+
 CONVERTERS = {
     "string": lambda f, c: c,
     "integer": lambda f, c: _cast(c, INTEGER, pa.int64()),

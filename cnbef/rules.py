@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from .numerals import parse_numeral
-from .package import lookup
+from .package import lookup, number_column
 from .report import Problem
 
 # The words of PRC Civil Code art. 1259 and the news usage around it, and what they mean.
@@ -107,8 +107,9 @@ def value_text(tables, files):
     written, value = f["value_text"], f["value"]
     present = (written.notna() & value.notna()).astype(bool)
     # Arabic numerals (nearly every row) are compared in one vectorized step; the rest one by one.
-    arabic = present & written.str.fullmatch(r"第?-?[0-9]+(?:\.[0-9]+)?").fillna(False).astype(bool)
-    parsed = pd.to_numeric(written.where(arabic).str.removeprefix("第"), errors="coerce")
+    digits = written.str.removeprefix("第")
+    parsed = number_column(digits)  # Arabic numerals (nearly every row), cast in one vectorized step
+    arabic = present & parsed.notna().astype(bool) & digits.notna().astype(bool)
     problems = [Problem(files["facts"], _row(i), "value", "value_text", str(value[i]),
                         f"does not match value_text {written[i]!r}, which reads as {parsed[i]:g}")
                 for i in f.index[(arabic & (parsed != value)).fillna(False).to_numpy()]]

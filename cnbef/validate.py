@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -121,20 +121,23 @@ def read_tables(package_dir: Path, descriptor: dict, report: Report, progress: P
             report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
             continue
         raw = full.read_bytes()
-        report.add(_metadata_problems(path, raw, res))
+        hashing = _HASHER.submit(_metadata_problems, path, raw, res)  # sha256 releases the GIL: overlaps the reading
         fatal = encoding_problems(path, raw, res.get("encoding", "utf-8"))
         report.add(fatal)
         if any(p.rule in ("encoding", "empty_file") for p in fatal):
+            report.add(hashing.result())
             continue
         progress(f"reading {path} ({len(raw) / 1e6:.1f} MB)")
         try:
             schemas[name] = resource_schema(package_dir, res)
             text, odd = read_csv_cells(full)
         except Exception as exc:  # broken CSV or schema: reported, the other tables still checked
+            report.add(hashing.result())
             report.add(not_utf8(path, raw) or [Problem(path, None, None, "csv_structure", None,
                                 f"the CSV structure is broken ({' '.join(str(exc).split())}); "
                                 f"look for a quote (\") opened but never closed")])
             continue
+        report.add(hashing.result())
         report.add(_odd_row_problems(path, list(text.columns), odd))
         labels, text = label_problems(path, text, schemas[name])
         report.add(labels)
@@ -219,10 +222,11 @@ def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
 
 
 def _start_provenance(tables, files, sources_dir, say):
-    """Start the provenance checks; the returned function waits for (problems, skipped).
+    """Start the provenance checks; the returned function finishes them and gives (problems, skipped).
 
-    They run in a second process when the package is large: on two cores they then overlap
-    with the schema and semantic checks (a forked child shares the tables without copying).
+    On a large package a forked second process (sharing the tables without copying them) checks
+    the first CHILD_SHARE of the facts and articles while this one runs the cell, schema and
+    semantic checks; this one then checks the rest. Two cores, both busy.
     """
     if sources_dir is None:
         return lambda: ([], [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS])
@@ -230,38 +234,43 @@ def _start_provenance(tables, files, sources_dir, say):
     if any(n not in tables for n in needed):
         return lambda: ([], ["provenance checks: a table they need could not be read"])
     say("checking provenance against the source texts")
-    job = (tables, files, Path(sources_dir))
     if len(tables["facts"]) < PARALLEL_FACTS or not hasattr(os, "fork"):
-        done = _provenance(*job)
+        done = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))
         return lambda: done
     global _JOB
-    _JOB = job
+    _JOB = (tables, files, Path(sources_dir), (0.0, CHILD_SHARE))
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     future = pool.submit(_provenance_in_child)
 
-    def wait():
+    def finish():
+        say("checking the rest of the provenance")
+        mine, mine_skipped = _provenance(tables, files, Path(sources_dir), (CHILD_SHARE, 1.0))
         try:
-            return future.result()
+            theirs, theirs_skipped = future.result()
         finally:
             pool.shutdown()
-    return wait
+        return theirs + mine, sorted(set(theirs_skipped + mine_skipped))
+    return finish
 
 
 _JOB = None
+_HASHER = ThreadPoolExecutor(1, thread_name_prefix="sha256")
 PARALLEL_FACTS = 200_000
+CHILD_SHARE = 0.85  # the child starts while this process still has the cell, schema and semantic checks to do
 
 
 def _provenance_in_child():
     return _provenance(*_JOB)
 
 
-def _provenance(tables, files, sources_dir):
+def _provenance(tables, files, sources_dir, share):
     problems, skipped = [], []
     texts, found, missing = provenance.load_documents(tables["documents"], sources_dir, files["documents"])
-    problems += found
+    if share[0] == 0:
+        problems += found
     skipped += missing
     try:
-        problems += provenance.check(tables, files, texts)
+        problems += provenance.check(tables, files, texts, share)
     except KeyError as exc:
         skipped.append(f"provenance checks: a table lacks column {exc}")
     return problems, skipped

@@ -75,3 +75,24 @@ def test_benchmark_measures_and_reports(tmp_path):
 def test_frictionless_is_skipped_past_the_limit(tmp_path):
     rows = bench.run([1000, 2000], frictionless_limit=0.0001, workdir=tmp_path, say=lambda _: None)
     assert "frictionless" in rows[0] and "over the" in rows[1]["frictionless_skipped"]
+
+
+def test_split_provenance_finds_problems_in_both_shares(synthetic, tmp_path, monkeypatch):
+    """Large packages split provenance between two processes; each share's problems are reported once."""
+    import shutil
+    import cnbef.validate
+    from conftest import PackageCopy
+    monkeypatch.setattr(cnbef.validate, "PARALLEL_FACTS", 1000)
+    copy = tmp_path / "copy"
+    shutil.copytree(synthetic, copy)
+    pkg = PackageCopy.__new__(PackageCopy)
+    pkg.root = copy
+    rows = pkg.rows("facts")
+    col = rows[0].index("quote")
+    for n in (10, 2990):  # one in the child's share, one in this process's
+        rows[n][col] = rows[n][col] + "篡改"
+    pkg.write("facts", rows)
+    (copy / "sources" / pkg.rows("documents")[2][1]).write_text("tampered", encoding="utf-8")  # the middle page
+    report = validate_package(copy, copy / "sources")
+    assert sorted(p.row for p in report.problems if p.rule == "quote_text") == [11, 2991]
+    assert [p.rule for p in report.problems].count("document_hash") == 1
