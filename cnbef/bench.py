@@ -46,10 +46,14 @@ print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": hwm / 1024, "wor
 """
 
 
-def measure(task: str, package: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT)), task, str(package)],
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def measure(task: str, package: Path, repeat: int = 1) -> dict:
+    """The run with the median time of ``repeat`` runs, each in a fresh process."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT)), task, str(package)],
+                              capture_output=True, text=True, check=True)
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
 
 
 def machine() -> str:
@@ -60,12 +64,12 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, {platform.system()}"
 
 
-def run(sizes: list[int], frictionless_limit: float, workdir: Path, say=print) -> list[dict]:
+def run(sizes: list[int], frictionless_limit: float, workdir: Path, say=print, repeat: int = 1) -> list[dict]:
     results = []
     rate = None  # Frictionless rows per second, to decide whether a larger run fits in the limit
     for n in sizes:
         package = build(n, workdir / f"synth-{n}")
-        row = {"facts": n, "read_csv": measure("read_csv", package), "validate": measure("validate", package)}
+        row = {"facts": n, "read_csv": measure("read_csv", package, repeat), "validate": measure("validate", package, repeat)}
         estimate = row["validate"]["rows"] / rate if rate else 0
         if estimate <= frictionless_limit:
             row["frictionless"] = measure("frictionless", package)
@@ -98,10 +102,11 @@ def growth(results: list[dict], small: int, large: int) -> float | None:
     return None
 
 
-def main(sizes: list[int], frictionless_limit: float, keep: Path | None) -> int:
+def main(sizes: list[int], frictionless_limit: float, keep: Path | None, repeat: int = 3) -> int:
     print(f"machine: {machine()}")
+    print(f"median of {repeat} runs for read_csv and validate, one run of frictionless; each in a fresh process")
     with tempfile.TemporaryDirectory(prefix="cnbef-bench-") as tmp:
-        results = run(sizes, frictionless_limit, keep or Path(tmp))
+        results = run(sizes, frictionless_limit, keep or Path(tmp), repeat=repeat)
     if len(sizes) >= 2:
         a, b = sorted(sizes)[-2:]
         k = growth(results, a, b)

@@ -19,5 +19,6 @@ if __name__ == "__main__":
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--frictionless-limit", type=float, default=300, help="seconds (default 300)")
     parser.add_argument("--keep", type=Path, help="keep the synthetic packages in this folder")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
     args = parser.parse_args()
-    sys.exit(main(args.sizes, args.frictionless_limit, args.keep))
+    sys.exit(main(args.sizes, args.frictionless_limit, args.keep, args.repeat))

@@ -174,3 +174,25 @@ def test_large_file_encoding_is_checked_by_the_reader(pkg, monkeypatch):
     report = validate_package(pkg.root)
     (problem,) = [p for p in report.problems if p.file == "data/facts.csv" and p.rule == "encoding"]
     assert "GB18030" in problem.message
+
+
+def test_the_safe_characters_are_invisible_free_and_nfc_inert():
+    """The cell check looks closely only at cells with a character outside SAFE: so no SAFE
+    character may be invisible, change under NFC, or combine with a neighbour under NFC."""
+    import re
+    import unicodedata
+    from cnbef.files import INVISIBLE, SAFE
+    changing = set()
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        decomposition = unicodedata.decomposition(ch)
+        canonical = bool(decomposition) and not decomposition.startswith("<")
+        if unicodedata.combining(ch) or canonical:
+            changing.add(code)
+            if canonical:
+                changing.update(int(part, 16) for part in decomposition.split()[1:])
+    changing |= set(range(0x1100, 0x1200)) | {ord(c) for c in INVISIBLE}  # Hangul jamo compose algorithmically
+    ranges = [(int(a, 16), int(b, 16)) for a, b in re.findall(r"\\x\{(\w+)\}-\\x\{(\w+)\}", SAFE)]
+    assert ranges and not [c for a, b in ranges for c in range(a, b + 1) if c in changing]
