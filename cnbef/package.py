@@ -145,16 +145,17 @@ def typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
     return out
 
 
-def lookup(keys: pd.Series, table: pd.DataFrame, key: str | None, field: str) -> pd.Series:
+def lookup(keys: pd.Series, table: pd.DataFrame, key: str | None, field: str | list[str]) -> pd.Series | pd.DataFrame:
     """``table[field]`` for each of ``keys``, matched on ``table[key]`` (or on its index when key is None).
 
-    A duplicated key (reported by the primary-key check) uses its first row, so one
-    duplicate cannot stop the rules that look values up through it. Keys are factorized
-    first: a million facts name only a few hundred units or measures.
+    With a list of fields, a frame of them. A duplicated key (reported by the primary-key check)
+    uses its first row, so one duplicate cannot stop the rules that look values up through it.
+    Keys are factorized once: a million facts name only a few hundred units or measures.
     """
     index = table if key is None else table.set_index(key)
-    column = index[field]
-    column = column[~column.index.duplicated()]
+    index = index[~index.index.duplicated()]
     codes, uniques = pd.factorize(keys)
-    found = pd.Series(uniques).map(column)
-    return pd.Series(found.array.take(codes, allow_fill=True), index=keys.index, name=field)
+    names = [field] if isinstance(field, str) else list(field)
+    found = index.reindex(pd.Index(uniques))[names]
+    out = pd.DataFrame({n: found[n].array.take(codes, allow_fill=True) for n in names}, index=keys.index)
+    return out[field] if isinstance(field, str) else out

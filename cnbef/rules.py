@@ -48,14 +48,20 @@ def _have(tables, *names) -> bool:
     return all(n in tables for n in names)
 
 
+def _measures_with_kinds(tables) -> pd.DataFrame:
+    """Each measure with its kind's dimension and range (a few hundred rows, joined once)."""
+    kinds = tables["measure_kinds"].drop_duplicates("kind_id")
+    return tables["measures"][["measure_id", "kind_id"]].merge(kinds, on="kind_id", how="left")
+
+
 @rule("unit_dimension")
 def unit_dimension(tables, files):
     if not _have(tables, "facts", "units", "measures", "measure_kinds"):
         return []
     f = tables["facts"]
     unit_dim = lookup(f["unit_id"], tables["units"], "unit_id", "dimension")
-    kind = lookup(f["measure_id"], tables["measures"], "measure_id", "kind_id")
-    need = lookup(kind, tables["measure_kinds"], "kind_id", "dimension")
+    measure = lookup(f["measure_id"], _measures_with_kinds(tables), "measure_id", ["kind_id", "dimension"])
+    kind, need = measure["kind_id"], measure["dimension"]
     bad = unit_dim.notna() & need.notna() & (unit_dim != need)
     return [Problem(files["facts"], _row(i), "unit_id", "unit_dimension", f.at[i, "unit_id"],
                     f"is a {unit_dim[i]} unit, but measure {f.at[i, 'measure_id']} is a {kind[i]} "
@@ -79,11 +85,12 @@ def value_range(tables, files):
         return []
     f = tables["facts"]
     kinds = tables["measure_kinds"]
-    kind_id = lookup(f["measure_id"], tables["measures"], "measure_id", "kind_id")
+    k = lookup(f["measure_id"], _measures_with_kinds(tables), "measure_id",
+               ["kind_id", "min_value", "max_value", "min_inclusive", "whole_number"])
+    kind_id, lo, hi = k["kind_id"], k["min_value"], k["max_value"]
     base = f["value"] * lookup(f["unit_id"], tables["units"], "unit_id", "multiplier")
-    lo, hi = (lookup(kind_id, kinds, "kind_id", c) for c in ("min_value", "max_value"))
-    inclusive = lookup(kind_id, kinds, "kind_id", "min_inclusive").fillna(True).astype(bool)
-    whole = lookup(kind_id, kinds, "kind_id", "whole_number").fillna(False).astype(bool)
+    inclusive = k["min_inclusive"].fillna(True).astype(bool)
+    whole = k["whole_number"].fillna(False).astype(bool)
     too_low = lo.notna() & base.notna() & ((base < lo) | (~inclusive & (base == lo)))
     too_high = hi.notna() & base.notna() & (base > hi)
     not_whole = whole & base.notna() & (base % 1 != 0)
@@ -163,9 +170,12 @@ def period_window(tables, files):
     if not _have(tables, "facts", "sources", "documents"):
         return []
     f = tables["facts"]
-    doc = lookup(f["source_id"], tables["sources"], "source_id", "document_id")
-    latest = lookup(doc, tables["documents"], "document_id", "published_latest")
-    earliest = lookup(doc, tables["documents"], "document_id", "published_earliest").fillna(latest)
+    pages = tables["sources"][["source_id", "document_id"]].merge(
+        tables["documents"].drop_duplicates("document_id")[["document_id", "published_earliest", "published_latest"]],
+        on="document_id", how="left")
+    dates = lookup(f["source_id"], pages, "source_id", ["published_earliest", "published_latest"])
+    latest = dates["published_latest"]
+    earliest = dates["published_earliest"].fillna(latest)
     problems = []
     achieved = f["claim_type"] == "achieved"
     for column in ("period_start", "period_end"):
@@ -246,7 +256,8 @@ def offsets(tables, files):
         if name not in tables:
             continue
         t = tables[name]
-        rng = tuple(lookup(t["source_id"], tables["sources"], "source_id", c) for c in ("char_start", "char_end"))
+        found = lookup(t["source_id"], tables["sources"], "source_id", ["char_start", "char_end"])
+        rng = (found["char_start"], found["char_end"])
         problems += _spans_inside(t, files[name], start, end, rng, "its article")
     if "facts" in tables:
         f = tables["facts"]

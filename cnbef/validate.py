@@ -256,7 +256,7 @@ def _start_provenance(tables, files, sources_dir, say):
 _JOB = None
 _HASHER = ThreadPoolExecutor(1, thread_name_prefix="sha256")
 PARALLEL_FACTS = 200_000
-CHILD_SHARE = 0.85  # the child starts while this process still has the cell, schema and semantic checks to do
+CHILD_SHARE = 0.75  # the child starts while this process still has the cell, schema and semantic checks to do
 
 
 def _provenance_in_child():
