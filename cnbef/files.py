@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from .package import arrow_strings as _arrow

@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 from .metadata import refreshed, write_descriptor
-from .package import read_descriptor
 from .validate import validate_package
 from .versioning import changelog_section, diff_packages, materialize, releases, reused_ids, version_problems
 
@@ -92,7 +91,3 @@ def _refresh_version_files(repo: Path, version: str, date: str) -> list[str]:
         write_chart(repo, repo / CHART)
         touched.append(CHART)
     return touched
-
-
-def current_version(repo: Path) -> str:
-    return read_descriptor(repo).get("version", "")

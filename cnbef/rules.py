@@ -6,7 +6,7 @@ kind (measure_kinds.csv) decides the unit dimension and the value range.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 

@@ -44,13 +44,6 @@ def label_problems(file: str, frame: pd.DataFrame, schema: dict) -> tuple[list[P
     return problems, frame
 
 
-def missing_cell_problems(file: str, frame: pd.DataFrame, cut_short: pd.DataFrame) -> list[Problem]:
-    """Rows with fewer cells than the header (the reader fills them with NA)."""
-    problems = []
-    for column in frame.columns:
-        for i in frame.index[cut_short[column].to_numpy()]:
-            problems.append(Problem(file, _row(i), column, "missing-cell", None, "the row ends before this column; it has too few cells"))
-    return problems
 
 
 def _constraint_checks(field: dict) -> list[pa.Check]:

@@ -20,7 +20,6 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 from frictionless import Package, Schema
 
 from . import flat, provenance

@@ -119,8 +119,6 @@ def diff_packages(old_dir: Path, new_dir: Path) -> dict:
     return result
 
 
-def has_changes(diff: dict) -> bool:
-    return bool(diff["tables_added"] or diff["tables_removed"] or diff["tables"])
 
 
 # --- the version policy --------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Synthetic packages, progress feedback and the benchmark script: correctness only (figures come from scripts/bench.py)."""
 import io
-import json
 import subprocess
 import sys
 

@@ -105,7 +105,7 @@ def test_ranges_in_changelog():
 
 
 def test_stale_hash_fails_validation_and_the_check(tmp_path):
-    pkg = PackageCopy(tmp_path)
+    PackageCopy(tmp_path)
     path = tmp_path / "data" / "units.csv"
     path.write_bytes(path.read_bytes().replace(b"percent,%,percent", b"percent,%,per cent"))
     assert stale_resources(tmp_path) == ["units"]
