@@ -129,3 +129,15 @@ def test_quote_finder_spans_print_line_breaks():
     text = "打造3000亿元级\n\n以上的食品"
     assert find_quote(text, "3000亿元级以上") == [(2, 13)]
     assert quote_at(text, 2, 13) == "3000亿元级以上"
+
+
+def test_locate_script_gives_the_offsets_the_tables_hold(sources_dir):
+    import subprocess
+    import sys
+    f = next(r for r in table("facts") if r["fact_id"] == "000-luohe-f08")
+    (doc,) = table("documents")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "locate.py"), str(sources_dir / doc["file_name"]),
+                           f["quote"], f["value_text"]], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert f"quote_start={f['quote_start']} quote_end={f['quote_end']}" in done.stdout
+    assert f"value_start={f['value_start']}" in done.stdout and doc["sha256"] in done.stdout

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Find a quote's offsets in a source text, for curating: python scripts/locate.py SOURCE_FILE QUOTE [VALUE_TEXT]
+
+Prints quote_start and quote_end (line breaks of the print layout may fall inside the quote) and,
+given the numeral as written, value_start; plus the file's sha256, char_count and byte_count for
+documents.csv. Exit 1 when the quote is not found or occurs more than once (quote more context).
+"""
+import hashlib
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cnbef.quotes import find_quote, quote_at  # noqa: E402
+
+
+def main(argv):
+    if len(argv) not in (2, 3):
+        print(__doc__.strip().splitlines()[0])
+        return 2
+    path, quote = Path(argv[0]), argv[1]
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    print(f"document: sha256={hashlib.sha256(raw).hexdigest()} char_count={len(text)} byte_count={len(raw)}")
+    hits = find_quote(text, quote)
+    if len(hits) != 1:
+        print(f"the quote occurs {len(hits)} times; {'quote more context' if hits else 'check it against the text'}")
+        return 1
+    start, end = hits[0]
+    print(f"quote_start={start} quote_end={end} quote={quote_at(text, start, end)!r}")
+    if len(argv) == 3:
+        found = [i for i in range(start, end) if text.startswith(argv[2], i)]
+        if not found:
+            print(f"value_text {argv[2]!r} is not in the quote")
+            return 1
+        print(f"value_start={found[0]}" + (f" (also at {found[1:]}: pick the right one)" if len(found) > 1 else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
