@@ -33,5 +33,9 @@ def main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"error: {exc}")
         return EXIT_USAGE
+    except Exception as exc:  # a fault the rules did not foresee: say so plainly, and fail
+        print(f"error: the validator stopped on something it does not handle ({type(exc).__name__}: {exc}); "
+              f"the package was not fully checked. Please report this with the file you changed.")
+        return EXIT_INVALID
     print(report.as_json() if args.format == "json" else report.as_text())
     return EXIT_VALID if report.valid else EXIT_INVALID

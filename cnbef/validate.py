@@ -204,8 +204,8 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
 def _once(earlier: list[Problem], problems: list[Problem]) -> list[Problem]:
     """Drop our report of a problem Frictionless already reported (same file, row, column and rule)."""
     seen = {(p.cell, p.rule) for p in earlier}
-    mine = [p for p in problems if p not in earlier]
-    return earlier + [p for p in mine if (p.cell, p.rule) not in seen]
+    theirs = {id(p) for p in earlier}
+    return earlier + [p for p in problems if id(p) not in theirs and (p.cell, p.rule) not in seen]
 
 
 def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
