@@ -188,3 +188,15 @@ def test_every_problem_is_reported_past_frictionless_default_limit(pkg):
     pkg.write("facts", rows + extra)
     report = validate_package(pkg.root)
     assert sum(p.file == F and p.rule == "constraint-error" and p.column == "claim_type" for p in report.problems) == 1100
+
+
+def test_an_unforeseen_failure_is_reported_without_a_traceback(monkeypatch, capsys):
+    import cnbef.cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cnbef.cli, "validate_package", broken)
+    assert cnbef.cli.main([str(ROOT)]) == 1
+    out = capsys.readouterr().out
+    assert "not fully checked" in out and "RuntimeError: boom" in out and "Traceback" not in out
