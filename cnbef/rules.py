@@ -186,9 +186,12 @@ def period_window(tables, files):
         for i in f.index[after]:
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
                                     f"an achieved figure cannot be dated after its source was published (by {latest[i]:%Y-%m-%d})"))
-        for i in f.index[(too_late & ~after) | too_early]:
+        for i in f.index[too_late & ~after]:
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
-                                    f"is more than {PLAUSIBLE_YEARS_BEFORE} years from the source's date; check the year"))
+                                    f"is more than {PLAUSIBLE_YEARS_AFTER} years after the source's date; check the year"))
+        for i in f.index[too_early]:
+            problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
+                                    f"is more than {PLAUSIBLE_YEARS_BEFORE} years before the source's date; check the year"))
     return problems
 
 
