@@ -45,6 +45,7 @@ COPIED = [
     ("unit_id", "facts", "unit_id", None),
     ("unit_symbol", "units", "symbol", "unit_id"),
     ("unit_name_en", "units", "name_en", "unit_id"),
+    ("unit_implied", "facts", "unit_implied", None),
     ("currency_code", "units", "currency_code", "unit_id"),
 ]
 COMPUTED = [

@@ -11,22 +11,23 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+# Simplified and traditional forms (兩, 萬, 億): a page keeps its own script.
+DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-LARGE_UNITS = {"万": 10**4, "亿": 10**8}
+LARGE_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 # 首位 (first place) is a rank written without a numeral.
 ORDINAL_WORDS = {"首": 1}
 # Words that follow a numeral to mean "more than" it; they do not change the value.
-APPROXIMATION_SUFFIXES = "余多"
+APPROXIMATION_SUFFIXES = "余餘多"
 
 CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 # A Chinese numeral is only counted as a number when a classifier or unit follows it
 # (七项, 两年, 十六条, 万亿元); otherwise 一 and 万 are ordinary words (一流, 万人助万企).
-CLASSIFIERS = "个家项条支名年月天大次份元级倍位"
+CLASSIFIERS = "个個家项項条條支名年月天大次份元级級倍位档檔批种種户戶类類"
 _ARABIC = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 # Not after a digit or 余/多: in 3000亿元 and 7000余万元 the 亿/万 belong to the unit.
-_CHINESE_COUNT = rf"(?<![0-9０-９.．余多])[{CHINESE_NUMERAL_CHARS}]+(?=[{CLASSIFIERS}])"
+_CHINESE_COUNT = rf"(?<![0-9０-９.．余餘多])[{CHINESE_NUMERAL_CHARS}]+(?=[{CLASSIFIERS}])"
 _CHINESE_ORDINAL = rf"第[{CHINESE_NUMERAL_CHARS}]+"
 NUMBER_TOKEN = re.compile(rf"{_CHINESE_ORDINAL}|{_ARABIC}|{_CHINESE_COUNT}")
 
@@ -75,7 +76,7 @@ def parse_numeral(text: str) -> Decimal:
     s = s.rstrip(APPROXIMATION_SUFFIXES)
     if not s:
         raise ValueError(f"no numeral in {text!r}")
-    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)?([万亿]*)", s)
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)?([万萬亿億]*)", s)
     if m and m.group(1):
         value = Decimal(m.group(1))
         for ch in m.group(2):

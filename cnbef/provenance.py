@@ -5,20 +5,24 @@ source documents is given, and are reported as skipped otherwise.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .numerals import NUMBER_TOKEN
+from .numerals import LARGE_UNITS, NUMBER_TOKEN
 from .quotes import LINE_BREAKS, quote_at
 from .report import Problem
 from .rules import QUALIFIER_WORDS
 
 CHECKS = ("document_hash", "quote_text", "value_in_quote", "qualifier_in_quote", "policy_title_in_quote",
-          "excluded_mention_text", "article_title", "completeness")
+          "excluded_mention_text", "article_title", "unit_in_text", "number_boundary", "quotation_marks",
+          "coverage", "completeness")
 _PREFIX_WORDS = sorted((w for w in QUALIFIER_WORDS if w in ("超过", "超", "逾", "不满", "不足", "约", "近")), key=len, reverse=True)
 _SUFFIX_WORDS = "|".join(sorted((w for w in QUALIFIER_WORDS if w not in _PREFIX_WORDS), key=len, reverse=True))
 
@@ -112,11 +116,175 @@ def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (
                                         "the quote must contain the title between 《 and 》 exactly as written"))
     for i, sid, start, title in s[["source_id", "char_start", "title_zh"]].itertuples():
         text = text_of.get(sid)
-        if isinstance(text, str) and pd.notna(start) and pd.notna(title) and not text.startswith(title, int(start)):
+        if isinstance(text, str) and pd.notna(start) and pd.notna(title) and not text.startswith(title, int(start)):  # headline-less kinds leave title_zh empty
             problems.append(Problem(files["sources"], _row(i), "char_start", "article_title", str(start),
                                     f"the article should start with its title {title!r} at this offset"))
+    if share[0] == 0:
+        problems += _quotation_mark_problems(x, tables.get("exclusion_reasons"), files["excluded_mentions"], text_of)
+        problems += _boundary_problems(x, files["excluded_mentions"], text_of, "char_start", x["char_end"], "text")
+        problems += _coverage(tables["sources"], tables["documents"], files["sources"], texts)
+    problems += _unit_problems(f, files["facts"], text_of, tables["units"])
+    problems += _boundary_problems(f, files["facts"], text_of, "value_start",
+                                   f["value_start"] + f["value_text"].str.len().astype("Int64"), "value_text")
     problems += _completeness({**tables, "sources": s}, files, texts)
     return problems
+
+
+# --- the unit written after the numeral ---------------------------------------------
+
+# Words that may stand inside or before a unit as written: 4万多吨, 3000余亩, 50多家.
+_UNIT_INFIXES = "(?:多|余|餘)?"
+
+
+@lru_cache(maxsize=8)
+def _unit_matcher(symbols: tuple[tuple[str, str], ...]):
+    """(unit_id, symbol) pairs -> a function giving the units written at the start of a text, longest first."""
+    compiled = [(uid, len(sym), re.compile(_UNIT_INFIXES + _UNIT_INFIXES.join(map(re.escape, sym))))
+                for uid, sym in symbols if sym]
+    compiled.sort(key=lambda c: -c[1])
+
+    def written(text: str) -> list[tuple[str, int]]:
+        hits = [(uid, n) for uid, n, rx in compiled if rx.match(text)]
+        return [h for h in hits if h[1] == hits[0][1]] if hits else []
+    return written
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc  # traditional pages (億元, 個百分點) are compared in simplified script, as units.csv writes them
+    return opencc.OpenCC("t2s").convert
+
+
+def _after_numeral(text: str, b: int) -> str:
+    return unicodedata.normalize("NFKC", _unbroken(text[b:b + 16])).lstrip()
+
+
+def _unit_problems(f, file, text_of, units):
+    """The unit written after the numeral is the fact's unit; or the row says the unit is implied."""
+    if "unit_implied" not in f.columns:
+        return []
+    symbols = tuple(sorted(zip(units["unit_id"].astype(str), units["symbol"].fillna("").astype(str))))
+    symbol_of = dict(symbols)
+    written_at = _unit_matcher(symbols)
+    value_end = f["value_start"] + f["value_text"].str.len().astype("Int64")
+    rows = _in_range(f["source_id"], f["value_start"], value_end, text_of)
+    problems = []
+    for i, sid, a, numeral, unit, implied in zip(rows, f.loc[rows, "source_id"].tolist(), f.loc[rows, "value_start"].tolist(),
+                                                 f.loc[rows, "value_text"].tolist(), f.loc[rows, "unit_id"].tolist(),
+                                                 f.loc[rows, "unit_implied"].tolist()):
+        text = text_of[sid]
+        after = _after_numeral(text, a + len(numeral))
+        found = written_at(after) or written_at(_to_simplified()(after))
+        ids = [uid for uid, _ in found]
+        if implied is True:
+            if ids:
+                problems.append(Problem(file, _row(i), "unit_implied", "unit_in_text", "true",
+                                        f"the text writes the unit {symbol_of[ids[0]]!r} after the numeral ({numeral}{after[:6]}); "
+                                        f"set unit_implied to false and unit_id to {ids[0]}"))
+            continue
+        if unit in ids or (isinstance(unit, str) and symbol_of.get(unit) and str(numeral).startswith(symbol_of[unit])):
+            continue  # as written, or part of the numeral (第 in 第二)
+        if pd.isna(implied) or pd.isna(unit):
+            continue
+        if ids:
+            problems.append(Problem(file, _row(i), "unit_id", "unit_in_text", unit,
+                                    f"the text writes {numeral}{after[:6]}…: the unit written is {symbol_of[ids[0]]!r} ({ids[0]}), "
+                                    f"not {symbol_of.get(unit, unit)!r}"))
+        else:
+            problems.append(Problem(file, _row(i), "unit_id", "unit_in_text", unit,
+                                    f"no unit of units.csv is written after the numeral ({numeral}{after[:6]}…): add the unit "
+                                    f"as written to units.csv, or set unit_implied to true and say in the note how the unit was read"))
+    return problems
+
+
+# --- numbers are cited whole --------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[list[int], list[int]]:
+    found = [(m.start(), m.end()) for m in NUMBER_TOKEN.finditer(text)]
+    return [a for a, _ in found], [b for _, b in found]
+
+
+LARGE_UNIT_CHARS = "".join(LARGE_UNITS)
+
+
+def _boundary_problems(frame, file, text_of, start_col, end, column):
+    """A fact's numeral or an excluded mention covers whole number tokens: 2 is not a value of 2651.25."""
+    rows = _in_range(frame["source_id"], frame[start_col], end, text_of)
+    problems = []
+    for i, sid, a, b in zip(rows, frame.loc[rows, "source_id"].tolist(), frame.loc[rows, start_col].tolist(), end[rows].tolist()):
+        text = text_of[sid]
+        starts, ends = _tokens(text)
+        k = bisect.bisect_right(ends, a)
+        while k < len(starts) and starts[k] < b:
+            # 百亿级, 万亿元: a trailing 万/亿 belongs to the unit, as it does after Arabic digits (3000亿元)
+            if starts[k] < a or (ends[k] > b and text[b:ends[k]].strip(LARGE_UNIT_CHARS)):
+                problems.append(Problem(file, _row(i), column, "number_boundary", text[a:b],
+                                        f"cuts the number {text[starts[k]:ends[k]]!r} at {starts[k]}..{ends[k]}: "
+                                        f"a value or mention covers whole numbers"))
+                break
+            k += 1
+    return problems
+
+
+# --- slogans stand in quotation marks ------------------------------------------------------
+
+_OPENING, _CLOSING = "“‘「『《\"", "”’」』》\""
+
+
+def _inside_quotation_marks(text: str, a: int, b: int) -> bool:
+    left, right = text[max(0, a - 200):a], text[b:b + 200]
+    opened = max(left.rfind(c) for c in _OPENING if c != '"')
+    closed = max(left.rfind(c) for c in _CLOSING if c != '"')
+    if opened > closed:
+        return True
+    return left.count('"') % 2 == 1 and '"' in right  # straight quotes: an odd number before means one is open
+
+
+def _quotation_mark_problems(x, reasons, file, text_of):
+    if reasons is None or "within_quotation_marks" not in reasons.columns:
+        return []
+    quoted = set(reasons.loc[(reasons["within_quotation_marks"] == True).fillna(False).to_numpy(dtype=bool), "reason"])  # noqa: E712
+    rows = _in_range(x["source_id"], x["char_start"], x["char_end"], text_of)
+    return [Problem(file, _row(i), "reason", "quotation_marks", reason,
+                    f"{text_of[sid][a:b]!r} at {a}..{b} is not inside quotation marks, as a {reason} must be printed; "
+                    f"give another reason, or make it a fact")
+            for i, sid, a, b, reason in zip(rows, x.loc[rows, "source_id"].tolist(), x.loc[rows, "char_start"].tolist(),
+                                            x.loc[rows, "char_end"].tolist(), x.loc[rows, "reason"].tolist())
+            if reason in quoted and not _inside_quotation_marks(text_of[sid], a, b)]
+
+
+# --- every character of a document belongs to a span ------------------------------------
+
+
+def _coverage(s, documents, file, texts):
+    """The spans of each document (articles and page furniture) do not overlap and leave out only blank space."""
+    problems = []
+    ok = s["document_id"].notna() & s["char_start"].notna() & s["char_end"].notna()
+    for doc, spans in s[ok.to_numpy(dtype=bool)].groupby("document_id", sort=False):
+        text = texts.get(doc)
+        if not isinstance(text, str):
+            continue
+        spans = spans.sort_values(["char_start", "char_end"])
+        reached, last = 0, None
+        for i, sid, a, b in zip(spans.index, spans["source_id"], spans["char_start"].tolist(), spans["char_end"].tolist()):
+            if a < reached:
+                problems.append(Problem(file, _row(i), "char_start", "coverage", str(a),
+                                        f"span {sid} overlaps span {last} (which ends at {reached}); spans of a page do not overlap"))
+            elif text[reached:a].strip():
+                problems.append(_gap(file, i, "char_start", doc, text, reached, a, f"before span {sid}"))
+            if b > reached:
+                reached, last = b, sid
+        if text[reached:].strip():
+            problems.append(_gap(file, spans.index[-1], "char_end", doc, text, reached, len(text), "after the last span"))
+    return problems
+
+
+def _gap(file, i, column, doc, text, a, b, where):
+    return Problem(file, _row(i), column, "coverage", None,
+                   f"characters {a}..{b} of document {doc} {where} ({quote_at(text, a, min(b, a + 30))!r}…) belong to no span: "
+                   f"extend an article over them, or add a page-furniture row (navigation, editor_line …) for them")
 
 
 def _value_problems(f, file, text_of, suffix):

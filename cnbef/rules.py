@@ -6,10 +6,12 @@ kind (measure_kinds.csv) decides the unit dimension and the value range.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pandas as pd
 
+from . import periods
 from .numerals import parse_numeral
 from .package import lookup, number_column
 from .report import Problem
@@ -25,6 +27,8 @@ QUALIFIER_WORDS = {
 # How far before publication an achieved figure may reach, and how far after it a target may.
 PLAUSIBLE_YEARS_BEFORE = 30
 PLAUSIBLE_YEARS_AFTER = 30
+# Claim types that speak of the future: only these may be dated after their page.
+FORWARD_LOOKING = {"target", "plan", "projection"}
 LEVEL_PARENT = {"province": None, "prefecture": "province", "county": "prefecture"}
 # Digits a code shares with its parent: a prefecture its province's first two, a county its prefecture's first four.
 LEVEL_PREFIX = {"prefecture": 2, "county": 4}
@@ -164,34 +168,106 @@ def period_order(tables, files):
             for i in f.index[bad]]
 
 
+def _document_dates(tables, source_ids: pd.Series) -> pd.DataFrame:
+    """Each row's document dates and date basis, through its source."""
+    pages = tables["sources"][["source_id", "document_id"]].merge(
+        tables["documents"].drop_duplicates("document_id")[["document_id", "date_basis", "published_earliest", "published_latest"]],
+        on="document_id", how="left")
+    return lookup(source_ids, pages, "source_id", ["document_id", "date_basis", "published_earliest", "published_latest"])
+
+
 @rule("period_window")
 def period_window(tables, files):
-    """Periods near the source's date; an achieved figure cannot end after the page was published."""
+    """Periods near the source's date. A result or a capacity cannot lie after its page: it may run
+    through the page's date (今年 on a December page) but not start after it or run past that
+    year's end. Targets, plans and projections may lie in the future."""
     if not _have(tables, "facts", "sources", "documents"):
         return []
     f = tables["facts"]
-    pages = tables["sources"][["source_id", "document_id"]].merge(
-        tables["documents"].drop_duplicates("document_id")[["document_id", "published_earliest", "published_latest"]],
-        on="document_id", how="left")
-    dates = lookup(f["source_id"], pages, "source_id", ["published_earliest", "published_latest"])
+    dates = _document_dates(tables, f["source_id"])
     latest = dates["published_latest"]
     earliest = dates["published_earliest"].fillna(latest)
+    year_end = pd.to_datetime(latest.dt.year.astype("string") + "-12-31", errors="coerce")
     problems = []
-    achieved = f["claim_type"] == "achieved"
+    reported = ~f["claim_type"].isin(FORWARD_LOOKING)
+    bound = {"period_start": latest, "period_end": year_end}
     for column in ("period_start", "period_end"):
         d = f[column]
-        after = (achieved & (d > latest)).fillna(False)
+        after = (reported & (d > bound[column])).fillna(False)
         too_late = (d > latest + pd.DateOffset(years=PLAUSIBLE_YEARS_AFTER)).fillna(False)
         too_early = (d < earliest - pd.DateOffset(years=PLAUSIBLE_YEARS_BEFORE)).fillna(False)
         for i in f.index[after]:
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
-                                    f"an achieved figure cannot be dated after its source was published (by {latest[i]:%Y-%m-%d})"))
+                                    f"an {f.at[i, 'claim_type']} figure cannot be dated after its source was published "
+                                    f"(by {latest[i]:%Y-%m-%d}): its period may run through that date but not "
+                                    f"{'start after it' if column == 'period_start' else 'past the end of that year'}; "
+                                    f"only {', '.join(sorted(FORWARD_LOOKING))} may lie in the future"))
         for i in f.index[too_late & ~after]:
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
-                                    f"is more than {PLAUSIBLE_YEARS_AFTER} years after the source's date; check the year"))
+                                    f"is more than {PLAUSIBLE_YEARS_AFTER} years after the source's date (latest {latest[i]:%Y-%m-%d}); check the year"))
         for i in f.index[too_early]:
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
-                                    f"is more than {PLAUSIBLE_YEARS_BEFORE} years before the source's date; check the year"))
+                                    f"is more than {PLAUSIBLE_YEARS_BEFORE} years before the source's date (earliest {earliest[i]:%Y-%m-%d}); check the year"))
+    return problems
+
+
+@rule("relative_period")
+def relative_period(tables, files):
+    """A period written as 今年, 上半年, 1月~10月 or 2021年 is read against the document's own date:
+    the period columns must hold what it stands for, and period_inferred must say whether the
+    year came from context. A document whose date is unknown cannot resolve a relative period."""
+    if not _have(tables, "facts", "sources", "documents"):
+        return []
+    f = tables["facts"]
+    dates = _document_dates(tables, f["source_id"])
+    problems = []
+    rows = f.index[f["period_text"].notna().to_numpy(dtype=bool)]
+    for i, text, start, end, inferred, doc, basis, lo, hi in zip(
+            rows, f.loc[rows, "period_text"], f.loc[rows, "period_start"], f.loc[rows, "period_end"],
+            f.loc[rows, "period_inferred"], dates.loc[rows, "document_id"], dates.loc[rows, "date_basis"],
+            dates.loc[rows, "published_earliest"], dates.loc[rows, "published_latest"]):
+        year = periods.reference_year(None if pd.isna(lo) else lo, None if pd.isna(hi) else hi)
+        period = periods.resolve(text, year)
+        if period is None:
+            if year is None and periods.needs_year(text):
+                problems.append(Problem(files["facts"], _row(i), "period_text", "relative_period", text,
+                                        f"needs the document's year, but document {doc} has "
+                                        f"{'no known date (date_basis unknown)' if basis == 'unknown' else 'dates in different years'}; "
+                                        f"leave period_start and period_end empty and say so in the note"))
+            continue
+        want = {"period_start": pd.Timestamp(period.start), "period_end": pd.Timestamp(period.end)}
+        for column, value in (("period_start", start), ("period_end", end)):
+            if pd.isna(value) or value != want[column]:
+                problems.append(Problem(files["facts"], _row(i), column, "relative_period",
+                                        None if pd.isna(value) else f"{value:%Y-%m-%d}",
+                                        f"period_text {text!r} on a document dated {year or period.start.year} reads as "
+                                        f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"))
+        if pd.notna(inferred) and bool(inferred) != period.inferred:
+            problems.append(Problem(files["facts"], _row(i), "period_inferred", "relative_period", str(bool(inferred)).lower(),
+                                    f"period_text {text!r} {'takes its year from the document date' if period.inferred else 'writes its year'}, "
+                                    f"so period_inferred must be {str(period.inferred).lower()}"))
+    return problems
+
+
+@rule("document_dates")
+def document_dates(tables, files):
+    """Dates are given unless the basis says unknown, and the earliest is not after the latest."""
+    if "documents" not in tables:
+        return []
+    d = tables["documents"]
+    problems = []
+    for i, basis, lo, hi in zip(d.index, d["date_basis"], d["published_earliest"], d["published_latest"]):
+        if pd.isna(basis):
+            continue
+        if basis == "unknown" and (pd.notna(lo) or pd.notna(hi)):
+            problems.append(Problem(files["documents"], _row(i), "date_basis", "document_dates", basis,
+                                    "the basis says the date is unknown, but published_earliest or published_latest is given"))
+        elif basis != "unknown" and (pd.isna(lo) or pd.isna(hi)):
+            problems.append(Problem(files["documents"], _row(i), "published_earliest, published_latest", "document_dates", None,
+                                    f"give both dates (the basis is {basis}), or set date_basis to unknown"))
+        elif pd.notna(lo) and pd.notna(hi) and lo > hi:
+            problems.append(Problem(files["documents"], _row(i), "published_earliest, published_latest", "document_dates",
+                                    f"{lo:%Y-%m-%d} > {hi:%Y-%m-%d}", "the earliest publication date is after the latest"))
     return problems
 
 
@@ -267,4 +343,75 @@ def offsets(tables, files):
         bad = ((f["value_start"] < f["quote_start"]) | (f["value_start"] >= f["quote_end"])).fillna(False)
         problems += [Problem(files["facts"], _row(i), "value_start", "offsets", str(f.at[i, "value_start"]),
                              "must lie inside the quote's range (quote_start..quote_end)") for i in f.index[bad]]
+    return problems
+
+
+@rule("content_type")
+def content_type(tables, files):
+    """What each kind of span needs (content_types.csv): a headline, a region; facts only in articles."""
+    if not _have(tables, "sources", "content_types"):
+        return []
+    s, file = tables["sources"], files["sources"]
+    kind = lookup(s["content_type"], tables["content_types"], "content_type", ["is_article", "has_headline"])
+    problems = []
+    for i, ctype, article, headline, tzh, ten, region in zip(s.index, s["content_type"], kind["is_article"], kind["has_headline"],
+                                                         s["title_zh"], s["title_en"], s["region_id"]):
+        if pd.isna(headline):
+            continue
+        if headline and pd.isna(tzh):
+            problems.append(Problem(file, _row(i), "title_zh", "content_type", None, f"a {ctype} prints a headline: give it as printed"))
+        if headline and pd.isna(ten):
+            problems.append(Problem(file, _row(i), "title_en", "content_type", None, f"a {ctype} needs its headline in English"))
+        if not headline and pd.notna(tzh):
+            problems.append(Problem(file, _row(i), "title_zh", "content_type", tzh,
+                                    f"a {ctype} prints no headline, so title_zh stays empty (describe it in title_en, in [brackets])"))
+        if article and pd.isna(region):
+            problems.append(Problem(file, _row(i), "region_id", "content_type", None, f"a {ctype} is an article and needs the region it is about"))
+    furniture = set(s.loc[(kind["is_article"] == False).fillna(False).to_numpy(dtype=bool), "source_id"])  # noqa: E712
+    for name in ("facts", "policies"):
+        if name in tables and furniture:
+            t = tables[name]
+            problems += [Problem(files[name], _row(i), "source_id", "content_type", sid,
+                                 "is page furniture, not an article: facts and policies come from articles")
+                         for i, sid in zip(t.index, t["source_id"]) if sid in furniture]
+    return problems
+
+
+@rule("exclusion_reason")
+def exclusion_reason(tables, files):
+    """An excluded mention looks like its reason (exclusion_reasons.csv): the text matches the reason's
+    pattern, and a fact's period lies inside that fact's quote."""
+    if not _have(tables, "excluded_mentions", "exclusion_reasons"):
+        return []
+    x, file = tables["excluded_mentions"], files["excluded_mentions"]
+    reasons = tables["exclusion_reasons"].drop_duplicates("reason").set_index("reason")
+    problems = []
+    quotes = {}
+    if "facts" in tables:
+        f = tables["facts"]
+        for sid, a, b in zip(f["source_id"], f["quote_start"], f["quote_end"]):
+            if pd.notna(a) and pd.notna(b):
+                quotes.setdefault(sid, []).append((a, b))
+    for i, sid, text, a, b, reason in zip(x.index, x["source_id"], x["text"], x["char_start"], x["char_end"], x["reason"]):
+        if reason not in reasons.index or pd.isna(text):
+            continue
+        rule_row = reasons.loc[reason]
+        pattern = rule_row["text_pattern"]
+        if pd.notna(pattern):
+            try:
+                found = re.search(pattern, text)
+            except re.error as exc:
+                problems.append(Problem(files["exclusion_reasons"], None, "text_pattern", "exclusion_reason", pattern,
+                                        f"reason {reason}: not a valid regular expression ({exc})"))
+                continue
+            if not found:
+                problems.append(Problem(file, _row(i), "reason", "exclusion_reason", reason,
+                                        f"{text!r} does not look like a {rule_row['name_en']} (it should match {pattern}); "
+                                        f"if it is a statistic, make it a fact"))
+                continue
+        if rule_row["within_fact_quote"] is True and pd.notna(a) and pd.notna(b) and \
+                not any(qa <= a and b <= qb for qa, qb in quotes.get(sid, [])):
+            problems.append(Problem(file, _row(i), "reason", "exclusion_reason", reason,
+                                    f"a {rule_row['name_en']} belongs to a fact, but no fact's quote in {sid} contains "
+                                    f"{text!r} at {a}..{b}; quote the fact with its period, or give another reason"))
     return problems
