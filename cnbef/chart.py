@@ -35,6 +35,8 @@ import matplotlib.style  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from .package import read_text_table  # noqa: E402
+
 GROWTH, MONEY = "growth_rate", "monetary_amount"
 YI = Decimal(100_000_000)  # 亿 = 10^8: the monetary panel's unit is 100 million yuan
 MARKS = {  # how a qualifier other than "exact" is shown next to its value
@@ -228,9 +230,17 @@ def draw(package_dir: Path, data: pd.DataFrame | None = None) -> Figure:
         key = "   ".join([f"[{m}] {MARK_MEANINGS[m]}" for m in marks] + ["* period inferred from context."])
         fig.text(0.02, 0.035, f"{key} Achieved results only: targets, plans, capacities and projections are "
                               f"not shown.", fontsize=8.5, color="#444444")
-        fig.text(0.02, 0.015, f"Source: {name} v{version}, curated from a Chinese newspaper page, December 2022",
-                 fontsize=9)
+        fig.text(0.02, 0.015, f"Source: {name} v{version}, {source_line(package_dir)}", fontsize=9)
     return fig
+
+
+def source_line(package_dir: Path) -> str:
+    """What the facts were curated from, in words, from documents.csv (so a new page updates it)."""
+    docs = read_text_table(Path(package_dir) / "data" / "documents.csv")
+    dates = sorted(pd.concat([docs["published_earliest"], docs["published_latest"]]).dropna())
+    n = len(docs)
+    span = f", published {dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else (f", published {dates[0]}" if dates else "")
+    return f"curated from {n} Chinese news {'page' if n == 1 else 'pages'}{span}"
 
 
 def write_chart(package_dir: Path, out: Path) -> Path:
@@ -244,6 +254,6 @@ def write_chart(package_dir: Path, out: Path) -> Path:
         fig.savefig(out, format="png", dpi=DPI, metadata={
             "Software": None,  # no matplotlib version string: same bytes whatever the version label
             "Title": f"{name} v{version}: key indicators by region",
-            "Description": "plotted-data-sha256:" + fingerprint(data, version),
+            "Description": "plotted-data-sha256:" + fingerprint(data, f"{version} {source_line(package_dir)}"),
         })
     return out

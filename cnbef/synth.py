@@ -54,6 +54,10 @@ def _value(rng: random.Random, kind: str) -> str:
         return str(rng.randint(1, 5000))
     if kind == "rank":
         return str(rng.randint(1, 50))
+    if kind == "tier":
+        return str(rng.randint(1, 5))
+    if kind == "share_change":
+        return f"{rng.uniform(-20, 20):.1f}"
     return f"{rng.uniform(0.1, 9999):.2f}"
 
 
@@ -84,7 +88,7 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None) -> 
     shutil.copytree(template / "schemas", out / "schemas")
     descriptor = read_descriptor(template)
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] not in DERIVED]
-    for name in ("units", "measure_kinds", "measures"):
+    for name in ("units", "measure_kinds", "measures", "content_types", "exclusion_reasons"):
         shutil.copy(template / "data" / f"{name}.csv", out / "data")
     units = read_text_table(template / "data" / "units.csv")
     units_by_dimension = {d: list(g.itertuples()) for d, g in units.groupby("dimension")}
@@ -131,7 +135,7 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None) -> 
                 month = rng.randint(1, 11)
                 end_of_month = MONTH_ENDS[month]
                 facts.append((f"{sid}-f{k + 1:03d}", sid, region.region_id, entity, measure.measure_id, written.removeprefix("第"),
-                              written, unit_id, qualifier, qtext, "achieved", "2022-01-01",
+                              written, unit_id, "false", qualifier, qtext, "achieved", "2022-01-01",
                               end_of_month,
                               f"2022年1月~{month}月", "false", body, q0, q0 + len(body), q0 + lead, ""))
             end = len(text.rstrip("；\n"))
@@ -140,7 +144,7 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None) -> 
         path = out / "sources" / f"{doc_id}.txt"
         raw = text.encode("utf-8")
         path.write_bytes(raw)
-        documents.append((doc_id, path.name, hashlib.sha256(raw).hexdigest(), len(text), len(raw), "synthetic page",
+        documents.append((doc_id, path.name, hashlib.sha256(raw).hexdigest(), len(text), len(raw), "synthetic page", "context",
                           "2022-12-01", "2022-12-31", "synthetic"))
     tables = {"documents": documents, "sources": sources, "regions": region_table, "entities": entities,
               "facts": facts, "policies": policies, "excluded_mentions": mentions}

@@ -1,26 +1,26 @@
 #!/usr/bin/env python3
-"""Regenerate the README's data dictionary from the Table Schemas; --check exits 1 when it is stale."""
+"""Regenerate the README's figures and data dictionary from the package; --check exits 1 when they are stale."""
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cnbef.docs import data_dictionary, render  # noqa: E402
+from cnbef.docs import render  # noqa: E402
 
 
 def main(argv):
     readme = ROOT / "README.md"
     current = readme.read_text(encoding="utf-8")
-    wanted = render(current, data_dictionary(ROOT))
+    wanted = render(current, ROOT)
     if "--check" in argv:
         if wanted != current:
-            print("README.md: the data dictionary is out of date; run python scripts/docs.py")
+            print("README.md: the generated figures or data dictionary are out of date; run python scripts/docs.py")
             return 1
-        print("README.md: data dictionary up to date")
+        print("README.md: generated parts up to date")
         return 0
     readme.write_text(wanted, encoding="utf-8")
-    print("README.md: data dictionary written")
+    print("README.md: generated parts written")
     return 0
 
 

@@ -13,23 +13,34 @@ from conftest import ROOT
 TABLES = cnbef.load()
 
 
+def _csv(name):
+    """The table as the csv module reads it: the reference the typed frames are checked against."""
+    import csv
+    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def test_types_follow_the_table_schemas():
     facts, regions = TABLES["facts"], TABLES["regions"]
-    assert facts.index.name == "fact_id" and len(facts) == 87
-    assert facts["region_id"].dtype == "string" and facts.loc["000-luohe-f03", "region_id"] == "411100"
+    rows = _csv("facts")
+    assert facts.index.name == "fact_id" and len(facts) == len(rows)
+    first = rows[0]
+    assert facts["region_id"].dtype == "string" and facts.loc[first["fact_id"], "region_id"] == first["region_id"]
     assert str(facts["period_start"].dtype).startswith("datetime64")
     assert facts["quote_start"].dtype == "Int64" and facts["value"].dtype == "Float64"
-    assert facts["period_inferred"].dtype == "boolean"
+    assert facts["period_inferred"].dtype == "boolean" and facts["unit_implied"].dtype == "boolean"
     assert list(facts["claim_type"].cat.categories) == ["achieved", "target", "plan", "capacity", "projection"]
-    assert regions.loc["410000", "parent_id"] is pd.NA  # a province: missing, not the text "nan" or 0
+    province = next(r["region_id"] for r in _csv("regions") if r["level"] == "province")
+    assert regions.loc[province, "parent_id"] is pd.NA  # a province: missing, not the text "nan" or 0
     assert TABLES["entities"]["region_id"].dtype == "string"  # empty codes do not turn the column into floats
 
 
 def test_values_are_normalized_to_base_units():
     facts = TABLES["facts"]
-    assert facts.loc["000-luohe-f17", "value_normalized"] == pytest.approx(2.96e8)  # 2.96 亿元
-    assert facts.loc["000-linhai-f04", "value_normalized"] == pytest.approx(4.25e7)  # 4250 万美元
-    assert facts.loc["000-luohe-f03", "value_normalized"] == pytest.approx(13.1)  # % stays %
+    multiplier = {u["unit_id"]: float(u["multiplier"]) for u in _csv("units")}
+    for row in _csv("facts"):  # 2.96 亿元 -> 296000000; % stays %
+        want = float(row["value"]) * multiplier[row["unit_id"]]
+        assert facts.loc[row["fact_id"], "value_normalized"] == pytest.approx(want), row["fact_id"]
 
 
 def _plain(value):
@@ -62,21 +73,23 @@ def server():
 
 def test_plain_read_csv_over_http_gives_sensible_frames(server):
     flat = pd.read_csv(f"{server}/data/facts_flat.csv")
+    rows = _csv("facts_flat")
     assert flat.columns[0] == "fact_id"  # the BOM is not glued to the first column name
-    assert len(flat) == 87 and flat["fact_id"].is_unique
-    row = flat.set_index("fact_id").loc["000-luohe-f17"]
-    assert row["region_name_zh"] == "漯河市" and row["measure_name_zh"] == "科技创新再贷款"
-    assert row["value"] == 2.96 and row["value_normalized"] == 296000000 and row["unit_symbol"] == "亿元"
-    assert flat["region_id"].dtype == "int64" and 411100 in set(flat["region_id"])  # never 411100.0
+    assert len(flat) == len(rows) and flat["fact_id"].is_unique
+    first = rows[0]
+    row = flat.set_index("fact_id").loc[first["fact_id"]]
+    assert row["region_name_zh"] == first["region_name_zh"] and row["measure_name_zh"] == first["measure_name_zh"]
+    assert row["value"] == float(first["value"]) and row["unit_symbol"] == first["unit_symbol"]
+    assert flat["region_id"].dtype == "int64" and int(first["region_id"]) in set(flat["region_id"])  # never 411100.0
     facts = pd.read_csv(f"{server}/data/facts.csv")
-    assert len(facts) == 87 and facts["quote"].str.contains("漯河市").any()
+    assert len(facts) == len(_csv("facts")) and facts["quote"].str.contains(first["quote"], regex=False).any()
 
 
 def test_the_spreadsheet_table_declares_its_bom_and_decodes_as_utf8():
     raw = (ROOT / "data" / "facts_flat.csv").read_bytes()
     # Excel (Windows, Chinese locale) opens a CSV by double-click as UTF-8 only when it starts with a BOM.
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert "漯河市" in raw.decode("utf-8-sig")
+    assert _csv("facts_flat")[0]["region_name_zh"] in raw.decode("utf-8-sig")  # Chinese text survives the round trip
     with pytest.raises(UnicodeDecodeError):
         raw.decode("ascii")
 
