@@ -409,8 +409,8 @@ def exclusion_reason(tables, files):
                                         f"{text!r} does not look like a {rule_row['name_en']} (it should match {pattern}); "
                                         f"if it is a statistic, make it a fact"))
                 continue
-        if rule_row["within_fact_quote"] is True and pd.notna(a) and pd.notna(b) and \
-                not any(qa <= a and b <= qb for qa, qb in quotes.get(sid, [])):
+        belongs_to_fact = pd.notna(rule_row["within_fact_quote"]) and bool(rule_row["within_fact_quote"])
+        if belongs_to_fact and pd.notna(a) and pd.notna(b) and not any(qa <= a and b <= qb for qa, qb in quotes.get(sid, [])):
             problems.append(Problem(file, _row(i), "reason", "exclusion_reason", reason,
                                     f"a {rule_row['name_en']} belongs to a fact, but no fact's quote in {sid} contains "
                                     f"{text!r} at {a}..{b}; quote the fact with its period, or give another reason"))
