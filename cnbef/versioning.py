@@ -76,18 +76,40 @@ def _rows(path: Path, key: str) -> dict:
         return load_csv(fh, key=key)
 
 
+WIDENED = " widened"  # a change that only lets more rows in: every existing row keeps its meaning
+
+
+def _constraint_changes(name: str, old: dict, new: dict) -> list[str]:
+    """Each changed constraint, marked widened when it only admits more values (a MINOR change)."""
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        widened = (b is None or b is False  # dropped: required, unique, pattern, enum no longer apply
+                   or (key == "enum" and a is not None and set(a) <= set(b))
+                   or (key == "minimum" and a is not None and b <= a) or (key == "maximum" and a is not None and b >= a))
+        changes.append(f"field {name}: constraint {key} {a!r} -> {b!r}" + (WIDENED if widened else ""))
+    return changes
+
+
 def _schema_changes(old: dict, new: dict) -> list[str]:
+    """Schema changes; those ending in " added" or " widened" admit more rows without changing existing ones."""
     changes = []
     of, nf = {f["name"]: f for f in old["fields"]}, {f["name"]: f for f in new["fields"]}
     changes += [f"field {n} removed" for n in of if n not in nf]
     changes += [f"field {n} added" for n in nf if n not in of]
     for n in of.keys() & nf.keys():
-        for prop in ("type", "constraints", "format"):
+        changes += _constraint_changes(n, of[n].get("constraints", {}), nf[n].get("constraints", {}))
+        for prop in ("type", "format"):
             if of[n].get(prop) != nf[n].get(prop):
                 changes.append(f"field {n}: {prop} {of[n].get(prop)!r} -> {nf[n].get(prop)!r}")
     if [f["name"] for f in old["fields"] if f["name"] in nf] != [f["name"] for f in new["fields"] if f["name"] in of]:
         changes.append("fields reordered")
-    for prop in ("primaryKey", "foreignKeys", "identityFields"):
+    old_fks, new_fks = old.get("foreignKeys", []), new.get("foreignKeys", [])
+    changes += [f"foreign key {fk['fields']} -> {fk['reference']['resource'] or 'itself'} added" for fk in new_fks if fk not in old_fks]
+    changes += [f"foreign key {fk['fields']} -> {fk['reference']['resource'] or 'itself'} removed" for fk in old_fks if fk not in new_fks]
+    for prop in ("primaryKey", "identityFields"):
         if old.get(prop) != new.get(prop):
             changes.append(f"{prop} {old.get(prop)!r} -> {new.get(prop)!r}")
     return sorted(changes)
@@ -127,8 +149,9 @@ def diff_packages(old_dir: Path, new_dir: Path) -> dict:
 def required_bump(diff: dict) -> tuple[str | None, list[str]]:
     """The smallest bump the policy demands, and why.
 
-    MAJOR: a row removed, a column removed or retyped, a table removed, an id's meaning changed.
-    MINOR: rows, columns or tables added. PATCH: values corrected in place.
+    MAJOR: a row removed, a column removed or retyped, a constraint narrowed, a foreign key removed,
+    a table removed, an id's meaning changed. MINOR: rows, columns, tables or foreign keys added, a
+    constraint widened (an enum value added, required dropped). PATCH: values corrected in place.
     """
     reasons = {level: [] for level in LEVELS}
     reasons["major"] += [f"table {t} removed" for t in diff["tables_removed"]]
@@ -138,13 +161,15 @@ def required_bump(diff: dict) -> tuple[str | None, list[str]]:
             reasons["major"].append(f"{name}: {len(t['removed'])} rows removed ({', '.join(t['removed'][:5])}{' …' if len(t['removed']) > 5 else ''})")
         if t["reidentified"]:
             reasons["major"].append(f"{name}: the meaning of {', '.join(t['reidentified'])} changed (identity fields)")
-        breaking = [s for s in t["schema"] if not s.endswith(" added") and s != "table added"]
+        breaking = [s for s in t["schema"] if not s.endswith((" added", WIDENED))]
         if breaking:
             reasons["major"].append(f"{name}: schema changed ({'; '.join(breaking)})")
         if t["added"] and name not in diff["tables_added"]:
             reasons["minor"].append(f"{name}: {len(t['added'])} rows added")
         if any(s.endswith(" added") for s in t["schema"]) and name not in diff["tables_added"]:
-            reasons["minor"].append(f"{name}: columns added")
+            reasons["minor"].append(f"{name}: columns or foreign keys added")
+        if any(s.endswith(WIDENED) for s in t["schema"]):
+            reasons["minor"].append(f"{name}: constraints widened ({'; '.join(s for s in t['schema'] if s.endswith(WIDENED))})")
         if t["changed"] and len(t["changed"]) > len(t["reidentified"]):
             reasons["patch"].append(f"{name}: {len(t['changed'])} rows corrected")
     for level in reversed(LEVELS):

@@ -57,6 +57,38 @@ def test_schema_changes_are_reported(old, tmp_path):
     assert required_bump(diff_packages(old, new))[0] == "major"
 
 
+def _constrained(**constraints):
+    fields = [dict(f) for f in SCHEMA["fields"]]
+    fields[1]["constraints"] = constraints
+    return {**SCHEMA, "fields": fields}
+
+
+@pytest.mark.parametrize("before, after, level", [
+    ({"enum": ["gdp", "cpi"]}, {"enum": ["gdp", "cpi", "ppi"]}, "minor"),  # a value added to an enum
+    ({"required": True, "enum": ["gdp", "cpi"]}, {"required": True}, "minor"),  # enum dropped (say, for a foreign key)
+    ({"required": True}, {}, "minor"),  # required dropped: new rows may leave it empty
+    ({"enum": ["gdp", "cpi", "ppi"]}, {"enum": ["gdp", "cpi"]}, "major"),  # a value no longer allowed
+    ({}, {"required": True}, "major"),  # a new constraint narrows what rows may hold
+    ({"pattern": "^[a-z]+$"}, {"pattern": "^[a-z]{3}$"}, "major"),
+])
+def test_widened_constraints_are_minor_and_narrowed_ones_major(tmp_path, before, after, level):
+    rows = ["a,gdp,1", "b,cpi,2"]
+    old = small(tmp_path / "old", rows, schema=_constrained(**before))
+    new = small(tmp_path / "new", rows, schema=_constrained(**after))
+    bump, reasons = required_bump(diff_packages(old, new))
+    assert bump == level, reasons
+    assert any("measure" in r for r in reasons)
+
+
+def test_a_foreign_key_added_is_minor_and_one_removed_major(tmp_path):
+    units = ("units", {"fields": [{"name": "id", "type": "string"}], "primaryKey": ["id"]}, ["gdp", "cpi"])
+    linked = {**SCHEMA, "foreignKeys": [{"fields": ["measure"], "reference": {"resource": "units", "fields": ["id"]}}]}
+    plain = small(tmp_path / "plain", ["a,gdp,1"], extra_tables=[units])
+    with_fk = small(tmp_path / "fk", ["a,gdp,1"], schema=linked, extra_tables=[units])
+    assert required_bump(diff_packages(plain, with_fk))[0] == "minor"
+    assert required_bump(diff_packages(with_fk, plain))[0] == "major"
+
+
 def test_table_added_is_minor(old, tmp_path):
     new = small(tmp_path / "new", ["a,gdp,1", "b,cpi,2", "c,cpi,3"], extra_tables=[("units", {**SCHEMA, "identityFields": []}, ["u,x,1"])])
     diff = diff_packages(old, new)
