@@ -32,6 +32,18 @@ ARROW_TYPE = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64
 PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "object"}
 
 
+
+def _a_region_with_facts() -> tuple[str, str]:
+    """(code, Chinese name) of the region of the first fact: a real row, found rather than named."""
+    import csv
+    with open(ROOT / "data" / "facts.csv", encoding="utf-8", newline="") as fh:
+        code = next(csv.DictReader(fh))["region_id"]
+    with open(ROOT / "data" / "regions.csv", encoding="utf-8", newline="") as fh:
+        return code, next(r["name_zh"] for r in csv.DictReader(fh) if r["region_id"] == code)
+
+
+REGION, REGION_ZH = _a_region_with_facts()
+
 def as_list(value):
     return [value] if isinstance(value, str) else list(value or [])
 
@@ -133,10 +145,10 @@ def test_sqlite_joins_along_every_foreign_key(db):
             set_rows = sum(all(row[[f["name"] for f in fields(name)].index(c)] is not None for c in fk_fields)
                            for row in expected(name))
             assert joined == set_rows, (name, fk_fields)
-    # and a query a reader would write: the facts about Luohe, with the region named in Chinese
+    # and a query a reader would write: the facts about a region, with the region named in Chinese
     rows = db.execute("SELECT DISTINCT r.name_zh FROM facts f JOIN regions r ON f.region_id = r.region_id "
-                      "WHERE f.region_id = '411100'").fetchall()
-    assert rows == [("漯河市",)]
+                      "WHERE f.region_id = ?", (REGION,)).fetchall()
+    assert rows == [(REGION_ZH,)]
 
 
 def test_sqlite_metadata_carries_the_descriptions(db):
@@ -177,7 +189,7 @@ def test_parquet_reads_into_pandas_with_nullable_dtypes(dist):
         assert [str(t) for t in frame.dtypes] == [PANDAS_DTYPE[f["type"]] for f in fields(name)], name
         assert [tuple(None if pd.isna(v) else v for v in r) for r in frame.itertuples(index=False)] == expected(name)
     regions = pd.read_parquet(dist / "parquet" / "regions.parquet")
-    assert "411100" in regions["region_id"].tolist()
+    assert REGION in regions["region_id"].tolist()  # a code stays text
 
 
 # --- Excel ----------------------------------------------------------------------------------------
@@ -196,8 +208,8 @@ def test_xlsx_one_sheet_per_resource_with_typed_cells(workbook):
             if field["type"] == "string":  # stays text when edited in Excel or WPS
                 assert {c.number_format for c in column} == {"@"}, (name, field["name"])
     codes = [r[0] for r in workbook["regions"].iter_rows(min_row=2, values_only=True)]
-    assert "411100" in codes and all(isinstance(c, str) for c in codes)
-    assert ("411100", "漯河市") in [r[:2] for r in workbook["regions"].iter_rows(min_row=2, values_only=True)]
+    assert REGION in codes and all(isinstance(c, str) for c in codes)
+    assert (REGION, REGION_ZH) in [r[:2] for r in workbook["regions"].iter_rows(min_row=2, values_only=True)]
 
 
 def test_xlsx_readme_describes_the_package_and_every_field(workbook):
@@ -255,7 +267,7 @@ def test_export_script(tmp_path, pkg):
     done = subprocess.run(script + [str(ROOT), "--out", str(tmp_path / "ok")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert f"wrote {tmp_path / 'ok' / SQLITE_FILE}" in done.stdout
-    pkg.delete("regions", "411100")
+    pkg.delete("regions", REGION)
     done = subprocess.run(script + [str(pkg.root), "--out", str(tmp_path / "bad")], capture_output=True, text=True)
-    assert done.returncode == 1 and "[foreign-key] column region_id = '411100'" in done.stderr
+    assert done.returncode == 1 and f"[foreign-key] column region_id = '{REGION}'" in done.stderr
     assert not (tmp_path / "bad").exists()
