@@ -57,6 +57,9 @@ def plan(repo: Path, version: str, sources: Path | None) -> dict:
     return {"previous": previous_version, "diff": diff}
 
 
+UNRELEASED = "[Unreleased]"
+
+
 def release(repo: Path, version: str, date: str | None = None, sources: Path | None = None, tag: bool = True) -> str:
     repo = Path(repo)
     checked = plan(repo, version, sources)
@@ -70,6 +73,10 @@ def release(repo: Path, version: str, date: str | None = None, sources: Path | N
     path = repo / CHANGELOG
     text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n\n"
     head, sep, rest = text.partition("\n## ")
+    if rest.startswith(UNRELEASED):  # Keep a Changelog: the notes written while working open the release's section
+        notes, sep, rest = rest[len(UNRELEASED):].partition("\n## ")
+        title, _, listing = section.partition("\n")
+        section = f"{title}\n\n{notes.strip()}\n{listing}" if notes.strip() else section
     path.write_text(f"{head.rstrip()}\n\n{section}\n" + (f"## {rest}" if sep else ""), encoding="utf-8")
     _git(repo, "add", "datapackage.json", CHANGELOG, *touched)
     _git(repo, "commit", "-q", "-m", f"Release v{version}")

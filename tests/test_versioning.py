@@ -210,8 +210,16 @@ def test_release_flow(repo):
     assert "`000-fuzhou-f04`" in section
 
     repo.set("facts", "000-fuzhou-f04", "note", "corrected")
+    changelog = root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n## ")
+    changelog.write_text(f"{head}\n## [Unreleased]\n\n### Fixed\n- A note the audit found wrong.\n\n## {rest}", encoding="utf-8")
     commit(root, "correct a note")
-    assert "000-fuzhou-f04` note" in release(root, "1.1.1", "2026-11-28")
+    section = release(root, "1.1.1", "2026-11-28")
+    assert "000-fuzhou-f04` note" in section
+    # the notes written under [Unreleased] open the release's section, and the heading is gone
+    assert section.startswith("## [1.1.1] - 2026-11-28\n\n### Fixed\n- A note the audit found wrong.\n")
+    assert "[Unreleased]" not in changelog.read_text(encoding="utf-8")
 
     repo.delete("facts", "000-fuzhou-f04")
     commit(root, "remove a fact")
