@@ -26,11 +26,12 @@ def sources_dir() -> Path:
 class PackageCopy:
     """A copy of the real package in a temporary folder, with helpers to break it."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, origin: Path = ROOT):
         self.root = root
-        shutil.copy(ROOT / "datapackage.json", root)
-        shutil.copytree(ROOT / "data", root / "data")
-        shutil.copytree(ROOT / "schemas", root / "schemas")
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(origin / "datapackage.json", root)
+        shutil.copytree(origin / "data", root / "data")
+        shutil.copytree(origin / "schemas", root / "schemas")
 
     def rows(self, table: str) -> list[list[str]]:
         with open(self.root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
@@ -66,6 +67,15 @@ class PackageCopy:
         self.write(table, [r for r in self.rows(table) if r[0] != key])
 
 
+@pytest.fixture(scope="session")
+def page_template(tmp_path_factory) -> Path:
+    """The package with the made-up page of tests/made_up_page.py, built once per session."""
+    from made_up_page import build_template
+    return build_template(tmp_path_factory.mktemp("made-up-page"))
+
+
 @pytest.fixture
-def pkg(tmp_path) -> PackageCopy:
-    return PackageCopy(tmp_path)
+def pkg(tmp_path, page_template):
+    """A fresh copy of the package with the made-up page, to break; ``pkg.sources`` holds its texts."""
+    from made_up_page import PageCopy
+    return PageCopy(tmp_path, page_template)

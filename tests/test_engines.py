@@ -7,7 +7,6 @@ must give the same verdict and flag the same rows of the same file with the same
 import pytest
 
 from cnbef.validate import frictionless_problems, validate_package
-from conftest import PackageCopy
 from test_faults import FAULTS, NEEDS_SOURCES
 
 FRICTIONLESS_RULES = {"type-error", "constraint-error", "primary-key", "unique-error", "foreign-key", "missing-label",
@@ -21,9 +20,8 @@ def flagged(problems, file, rule):
 
 
 @pytest.mark.parametrize("name", SHARED, ids=str)
-def test_fast_path_and_frictionless_flag_the_same_rows(tmp_path, name):
+def test_fast_path_and_frictionless_flag_the_same_rows(pkg, name):
     inject, file, rule, column, fragment = FAULTS[name]
-    pkg = PackageCopy(tmp_path)
     inject(pkg)
     fast = validate_package(pkg.root, engine="fast")
     slow = frictionless_problems(pkg.root)

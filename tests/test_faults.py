@@ -9,7 +9,7 @@ import json
 import pytest
 
 from cnbef.validate import validate_package
-from conftest import sources_or_skip
+from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE, MONEY, TEXT
 
 F, R, U, M = "data/facts.csv", "data/regions.csv", "data/units.csv", "data/measures.csv"
 
@@ -32,7 +32,11 @@ def columns(pkg, table, change):
 
 
 def cell(table, key, column, value):
-    return lambda pkg: pkg.set(table, key, column, value)
+    """Set one cell; key and value may be functions of the package copy (its county, its units)."""
+    return lambda pkg: pkg.set(table, key(pkg) if callable(key) else key, column, value(pkg) if callable(value) else value)
+
+
+COUNTY = lambda pkg: pkg.county  # noqa: E731
 
 
 def swap(r, a=8, b=9):
@@ -47,44 +51,44 @@ FAULTS = {
     "utf8_bom": (lambda p: raw(p, "units", lambda b: b"\xef\xbb\xbf" + b), U, "bom", None, "byte-order mark"),
     "crlf": (lambda p: raw(p, "regions", lambda b: b.replace(b"\n", b"\r\n")), R, "line_endings", None, "CRLF"),
     "trailing_blank_line": (lambda p: raw(p, "measures", lambda b: b + b"\n"), M, "blank_line", None, "blank line"),
-    "full_width_number": (cell("facts", "000-luohe-f03", "value", "１３．１"), F, "type-error", "value", "full-width"),
-    "full_width_percent": (cell("facts", "000-luohe-f03", "unit_id", "％"), F, "foreign-key", "unit_id", "full-width"),
-    "full_width_thousands_comma": (cell("facts", "000-fuzhou-f02", "value", "2，215"), F, "type-error", "value", "full-width"),
-    "full_width_space": (cell("regions", "411100", "name_en", "Luohe\u3000City"), R, "invisible_character", "name_en", "full-width space"),
-    "zero_width_space_in_id": (cell("facts", "000-luohe-f21", "entity_id", "zhongyuan_food_laboratory\u200b"), F, "invisible_character", "entity_id", "zero-width"),
-    "non_breaking_space": (cell("measures", "sales_revenue", "name_en", "Sales\u00a0revenue"), M, "invisible_character", "name_en", "non-breaking"),
-    "space_around_id": (cell("facts", "000-luohe-f03", "measure_id", " fixed_asset_investment_yoy"), F, "surrounding_space", "measure_id", "leading or trailing"),
-    "text_not_nfc": (cell("entities", "sanquan", "name_en", "Sanque\u0301n"), "data/entities.csv", "unicode_nfc", "name_en", "NFC"),
-    "excel_code_as_number": (cell("facts", "000-luohe-f03", "region_id", "411100.0"), F, "constraint-error", "region_id", "Text"),
-    "excel_date_slashes": (cell("facts", "000-luohe-f03", "period_start", "2022/1/1"), F, "type-error", "period_start", "YYYY-MM-DD"),
-    "excel_date_serial": (cell("facts", "000-luohe-f03", "period_start", "44562"), F, "type-error", "period_start", "serial"),
-    "excel_scientific_notation": (cell("documents", "000_539f5fd31231bd53", "byte_count", "1.8329E+04"), "data/documents.csv", "type-error", "byte_count", "scientific"),
+    "full_width_number": (cell("facts", GROWTH, "value", "４．５"), F, "type-error", "value", "full-width"),
+    "full_width_percent": (cell("facts", GROWTH, "unit_id", "％"), F, "foreign-key", "unit_id", "full-width"),
+    "full_width_thousands_comma": (cell("facts", MONEY, "value", "2，651.25"), F, "type-error", "value", "full-width"),
+    "full_width_space": (cell("regions", COUNTY, "name_en", "Some\u3000County"), R, "invisible_character", "name_en", "full-width space"),
+    "zero_width_space_in_id": (cell("facts", COUNT, "entity_id", ENTITY + "\u200b"), F, "invisible_character", "entity_id", "zero-width"),
+    "non_breaking_space": (cell("measures", MEASURE, "name_en", "Gross\u00a0product"), M, "invisible_character", "name_en", "non-breaking"),
+    "space_around_id": (cell("facts", GROWTH, "measure_id", " " + MEASURE), F, "surrounding_space", "measure_id", "leading or trailing"),
+    "text_not_nfc": (cell("entities", ENTITY, "name_en", "Parque\u0301"), "data/entities.csv", "unicode_nfc", "name_en", "NFC"),
+    "excel_code_as_number": (cell("facts", GROWTH, "region_id", lambda p: p.county + ".0"), F, "constraint-error", "region_id", "Text"),
+    "excel_date_slashes": (cell("facts", GROWTH, "period_start", "2022/1/1"), F, "type-error", "period_start", "YYYY-MM-DD"),
+    "excel_date_serial": (cell("facts", GROWTH, "period_start", "44562"), F, "type-error", "period_start", "serial"),
+    "excel_scientific_notation": (cell("documents", DOC, "byte_count", f"{len(TEXT.encode()) / 1000:.4f}E+03"), "data/documents.csv", "type-error", "byte_count", "scientific"),
     "missing_column": (lambda p: columns(p, "facts", lambda r: r[:-1]), F, "missing-label", "note", None),
     "extra_column": (lambda p: columns(p, "facts", lambda r: r + ["x"]), F, "extra-label", None, None),
     "renamed_column": (lambda p: columns(p, "facts", lambda r: ["qualifier_code" if c == "qualifier" else c for c in r]), F, "incorrect-label", "qualifier", None),
     "reordered_columns": (lambda p: columns(p, "facts", swap), F, "incorrect-label", None, None),
     "duplicated_row": (lambda p: p.write("facts", p.rows("facts") + [p.rows("facts")[1]]), F, "primary-key", None, None),
-    "truncated_row": (lambda p: p.write("facts", [r[:5] if r[0] == "000-luohe-f03" else r for r in p.rows("facts")]), F, "missing-cell", None, None),
+    "truncated_row": (lambda p: p.write("facts", [r[:5] if r[0] == GROWTH else r for r in p.rows("facts")]), F, "missing-cell", None, None),
     "empty_file": (lambda p: raw(p, "units", lambda b: b""), U, "empty_file", None, "empty"),
     # A quote opened in the last row runs to the end of the file, whatever the rows hold.
     "unclosed_quote": (lambda p: raw(p, "measures", lambda b: b[:b.rstrip(b"\n").rfind(b"\n") + 1] + b'"' + b[b.rstrip(b"\n").rfind(b"\n") + 1:].replace(b'"', b"")),
                        M, "missing-cell", None, "opened but never closed"),
     "header_only_table": (lambda p: raw(p, "measures", lambda b: b.split(b"\n", 1)[0] + b"\n"), M, "empty_table", None, "no rows"),
     "duplicate_key_in_a_lookup_table": (lambda p: p.write("units", p.rows("units") + [p.rows("units")[1]]), U, "primary-key", None, None),
-    "duplicate_primary_key": (cell("facts", "000-luohe-f04", "fact_id", "000-luohe-f03"), F, "primary-key", None, None),
-    "orphan_foreign_key": (cell("facts", "000-luohe-f03", "entity_id", "no_such_entity"), F, "foreign-key", "entity_id", None),
-    "region_own_parent": (cell("regions", "411100", "parent_id", "411100"), R, "region_hierarchy", "parent_id", "own parent"),
-    "unit_on_wrong_measure": (cell("facts", "000-luohe-f03", "unit_id", "wan_yuan"), F, "unit_dimension", "unit_id", "needs a ratio unit"),
-    "reversed_period": (cell("facts", "000-luohe-f03", "period_end", "2021-12-31"), F, "period_order", None, "starts after it ends"),
-    "offsets_reversed": (cell("facts", "000-luohe-f03", "quote_start", "999999"), F, "offsets", None, None),
-    "tampered_quote": (cell("facts", "000-luohe-f03", "quote", "今年前10个月，漯河市固定资产投资同比增长31.1%"), F, "quote_text", "quote", "differs from the source text"),
-    "tampered_offset": (cell("facts", "000-luohe-f03", "quote_start", "421"), F, "quote_text", "quote", "differs from the source text"),
+    "duplicate_primary_key": (cell("facts", COUNT, "fact_id", GROWTH), F, "primary-key", None, None),
+    "orphan_foreign_key": (cell("facts", GROWTH, "entity_id", "no_such_entity"), F, "foreign-key", "entity_id", None),
+    "region_own_parent": (cell("regions", COUNTY, "parent_id", COUNTY), R, "region_hierarchy", "parent_id", "own parent"),
+    "unit_on_wrong_measure": (cell("facts", GROWTH, "unit_id", lambda p: p.get("facts", MONEY, "unit_id")), F, "unit_dimension", "unit_id", "needs a ratio unit"),
+    "reversed_period": (cell("facts", GROWTH, "period_end", "2021-12-31"), F, "period_order", None, "starts after it ends"),
+    "offsets_reversed": (cell("facts", GROWTH, "quote_start", "999999"), F, "offsets", None, None),
+    "tampered_quote": (cell("facts", GROWTH, "quote", "同比增长5.4%"), F, "quote_text", "quote", "differs from the source text"),
+    "tampered_offset": (cell("facts", GROWTH, "quote_start", str(TEXT.index("同比增长4.5%") + 1)), F, "quote_text", "quote", "differs from the source text"),
     "resource_hash_mismatch": (lambda p: descriptor(p, lambda d: next(r for r in d["resources"] if r["name"] == "units").update(hash="sha256:" + "0" * 64)), U, "hash-count", None, None),
-    "formula_equals": (cell("measures", "sales_revenue", "name_en", "=HYPERLINK(\"http://x\",\"Sales\")"), M, "formula_injection", "name_en", "formula"),
-    "formula_plus": (cell("measures", "sales_revenue", "description", "+cmd|' /C calc'!A0"), M, "formula_injection", "description", "formula"),
-    "formula_minus": (cell("measures", "sales_revenue", "name_zh", "-2+3"), M, "formula_injection", "name_zh", "formula"),
-    "formula_at": (cell("measures", "sales_revenue", "name_zh", "@SUM(1+1)"), M, "formula_injection", "name_zh", "formula"),
-    "formula_tab": (cell("measures", "sales_revenue", "name_zh", "\t=1"), M, "formula_injection", "name_zh", "formula"),
+    "formula_equals": (cell("measures", MEASURE, "name_en", "=HYPERLINK(\"http://x\",\"GDP\")"), M, "formula_injection", "name_en", "formula"),
+    "formula_plus": (cell("measures", MEASURE, "description", "+cmd|' /C calc'!A0"), M, "formula_injection", "description", "formula"),
+    "formula_minus": (cell("measures", MEASURE, "name_zh", "-2+3"), M, "formula_injection", "name_zh", "formula"),
+    "formula_at": (cell("measures", MEASURE, "name_zh", "@SUM(1+1)"), M, "formula_injection", "name_zh", "formula"),
+    "formula_tab": (cell("measures", MEASURE, "name_zh", "\t=1"), M, "formula_injection", "name_zh", "formula"),
     "unsafe_parent_path": (lambda p: descriptor(p, lambda d: d["resources"][0].update(path="../outside.csv")), "datapackage.json", "unsafe_path", "resources[0].path", "leaves"),
     "unsafe_absolute_path": (lambda p: descriptor(p, lambda d: d["resources"][0].update(path="/etc/passwd")), "datapackage.json", "unsafe_path", "resources[0].path", "absolute"),
     "unsafe_url_path": (lambda p: descriptor(p, lambda d: d["resources"][0].update(path="https://example.invalid/x.csv")), "datapackage.json", "unsafe_path", "resources[0].path", "URL"),
@@ -97,7 +101,7 @@ NEEDS_SOURCES = {"tampered_quote", "tampered_offset"}
 
 def caught(pkg, name):
     inject, file, rule, column, fragment = FAULTS[name]
-    sources = sources_or_skip() if name in NEEDS_SOURCES else None
+    sources = pkg.sources if name in NEEDS_SOURCES else None
     inject(pkg)
     before = {p: p.read_bytes() for p in pkg.root.rglob("*") if p.is_file()}
     report = validate_package(pkg.root, sources)
@@ -119,7 +123,7 @@ def test_missing_final_newline_is_tolerated(pkg):
 
 
 def test_plain_negative_number_in_a_text_cell_is_not_a_formula(pkg):
-    pkg.set("measures", "sales_revenue", "name_zh", "-3.2")
+    pkg.set("measures", MEASURE, "name_zh", "-3.2")
     assert not [p for p in validate_package(pkg.root).problems if p.rule == "formula_injection"]
 
 
@@ -135,14 +139,14 @@ def test_unsafe_descriptor_is_never_fetched(pkg, monkeypatch):
     assert any(p.rule == "unsafe_path" for p in report.problems)
 
 
-def test_all_faults_caught_and_none_on_the_clean_package(tmp_path, capsys):
-    from conftest import PackageCopy, ROOT
-    assert validate_package(ROOT).problems == []
+def test_all_faults_caught_and_none_on_the_clean_package(tmp_path, page_template, capsys):
+    from made_up_page import PageCopy
+    assert validate_package(PageCopy(tmp_path / "clean", page_template).root).problems == []
     results = {}
     for n, name in enumerate(FAULTS):
         root = tmp_path / str(n)
         root.mkdir()
-        results[name], _ = caught(PackageCopy(root), name)
+        results[name], _ = caught(PageCopy(root, page_template), name)
     missed = [n for n, ok in results.items() if not ok]
     with capsys.disabled():
         print(f"\nfault injection: {sum(results.values())} of {len(results)} fault classes caught; missed: {missed or 'none'}")

@@ -1,4 +1,8 @@
-"""Every validation rule: break a copy of the real package in exactly one way, check the report."""
+"""Every validation rule: break a copy of the package in exactly one way, check the report.
+
+The rows broken are those of the made-up page (tests/made_up_page.py), so the tests hold
+whatever the real data holds; the real package is the background that must stay valid.
+"""
 import json
 import subprocess
 import sys
@@ -7,6 +11,7 @@ import pytest
 
 from cnbef.validate import validate_package
 from conftest import ROOT
+from made_up_page import AREA, COUNT, DOC, ENTITY, GROWTH, MENTION, MONEY, POLICY, RANK, S, SHARE, TARGET, TEXT
 
 F = "data/facts.csv"
 R = "data/regions.csv"
@@ -27,116 +32,147 @@ def test_real_package_is_valid_with_zero_problems(sources_dir):
         assert report.facts == sum(1 for _ in fh) - 1  # every data row of facts.csv
 
 
-# (table, key, column, new value) -> (rule, column reported); row is the edited row.
+# (table, key, column, new value) -> (rule, column reported, what the message says); row is the edited row.
+# Keys are rows of the made-up page (tests/made_up_page.py); a value may be a function of the copy.
 SCHEMA_AND_SEMANTIC_CASES = {
-    "type_date": (("facts", "000-luohe-f03", "period_start", "2022-02-30"), ("type-error", "period_start")),
-    "required": (("facts", "000-luohe-f03", "measure_id", ""), ("constraint-error", "measure_id")),
-    "pattern": (("facts", "000-luohe-f03", "region_id", "41110"), ("constraint-error", "region_id")),
-    "enum": (("facts", "000-luohe-f03", "claim_type", "goal"), ("constraint-error", "claim_type")),
-    "foreign_key_facts_region": (("facts", "000-luohe-f03", "region_id", "411102"), ("foreign-key", "region_id")),
-    "foreign_key_entity_region": (("entities", "zhongyuan_food_laboratory", "region_id", "411199"), ("foreign-key", "region_id")),
-    "foreign_key_policy_region": (("policies", "000-luohe-p01", "region_id", "411199"), ("foreign-key", "region_id")),
-    "foreign_key_measure": (("facts", "000-luohe-f03", "measure_id", "gdp_growth"), ("foreign-key", "measure_id")),
-    "foreign_key_unit": (("facts", "000-luohe-f03", "unit_id", "kilo_yuan"), ("foreign-key", "unit_id")),
-    "unit_dimension": (("facts", "000-luohe-f03", "unit_id", "yi_yuan"), ("unit_dimension", "unit_id")),
-    "share_above_100": (("facts", "000-luohe-f06", "value", "174.5"), ("value_range", "value")),
-    "growth_at_minus_100": (("facts", "000-luohe-f03", "value", "-100"), ("value_range", "value")),
-    "count_negative": (("facts", "000-luohe-f16", "value", "-39"), ("value_range", "value")),
-    "count_not_whole": (("facts", "000-luohe-f16", "value", "39.5"), ("whole_number", "value")),
-    "rank_zero": (("facts", "000-luohe-f01", "value", "0"), ("value_range", "value")),
-    "amount_negative": (("facts", "000-luohe-f17", "value", "-2.96"), ("value_range", "value")),
-    "value_differs_from_written": (("facts", "000-luohe-f03", "value", "13.2"), ("value_text", "value")),
-    "value_text_not_a_numeral": (("facts", "000-luohe-f03", "value_text", "thirteen"), ("value_text", "value_text")),
-    "qualifier_disagrees_with_word": (("facts", "000-luohe-f30", "qualifier", "exact"), ("qualifier_text", "qualifier")),
-    "unknown_qualifier_word": (("facts", "000-luohe-f30", "qualifier_text", "大约"), ("qualifier_text", "qualifier_text")),
-    "period_reversed": (("facts", "000-luohe-f03", "period_start", "2022-11-30"), ("period_order", "period_start, period_end")),
-    "achieved_after_publication": (("facts", "000-luohe-f03", "period_end", "2023-06-30"), ("period_window", "period_end")),
-    "period_implausibly_early": (("facts", "000-luohe-f03", "period_start", "1922-01-01"), ("period_window", "period_start")),
-    "region_own_parent": (("regions", "411100", "parent_id", "411100"), ("region_hierarchy", "parent_id")),
-    "province_with_parent": (("regions", "410000", "parent_id", "411100"), ("region_hierarchy", "parent_id")),
-    "level_does_not_nest": (("regions", "411104", "parent_id", "410000"), ("region_hierarchy", "parent_id")),
-    "code_prefix_disagrees": (("regions", "331082", "parent_id", "350100"), ("region_hierarchy", "region_id")),
-    "quote_range_reversed": (("facts", "000-luohe-f03", "quote_end", "10"), ("offsets", "quote_start, quote_end")),
-    "quote_outside_article": (("facts", "000-fuzhou-f01", "quote_start", "100"), ("offsets", "quote_start, quote_end")),
-    "value_outside_quote": (("facts", "000-luohe-f03", "value_start", "100"), ("offsets", "value_start")),
+    "type_date": (("facts", GROWTH, "period_start", "2022-02-30"), ("type-error", "period_start", "date")),
+    "required": (("facts", GROWTH, "measure_id", ""), ("constraint-error", "measure_id", "required")),
+    "pattern": (("facts", GROWTH, "region_id", "41110"), ("constraint-error", "region_id", "pattern")),
+    "enum": (("facts", GROWTH, "claim_type", "goal"), ("constraint-error", "claim_type", "achieved")),
+    "foreign_key_facts_region": (("facts", GROWTH, "region_id", "819999"), ("foreign-key", "region_id", "not found in data/regions.csv")),
+    "foreign_key_entity_region": (("entities", ENTITY, "region_id", "819999"), ("foreign-key", "region_id", "not found")),
+    "foreign_key_policy_region": (("policies", POLICY, "region_id", "819999"), ("foreign-key", "region_id", "not found")),
+    "foreign_key_measure": (("facts", GROWTH, "measure_id", "no_such_measure"), ("foreign-key", "measure_id", "data/measures.csv")),
+    "foreign_key_unit": (("facts", GROWTH, "unit_id", "kilo_yuan"), ("foreign-key", "unit_id", "data/units.csv")),
+    "unit_dimension": (("facts", GROWTH, "unit_id", lambda p: p.get("facts", MONEY, "unit_id")), ("unit_dimension", "unit_id", "is a currency unit")),
+    "share_above_100": (("facts", SHARE, "value", "174.5"), ("value_range", "value", "at most 100")),
+    "growth_at_minus_100": (("facts", GROWTH, "value", "-100"), ("value_range", "value", "above -100")),
+    "count_negative": (("facts", COUNT, "value", "-13"), ("value_range", "value", "at least 0")),
+    "count_not_whole": (("facts", COUNT, "value", "13.5"), ("whole_number", "value", "whole number")),
+    "rank_zero": (("facts", RANK, "value", "0"), ("value_range", "value", "at least 1")),
+    "amount_negative": (("facts", MONEY, "value", "-2651.25"), ("value_range", "value", "at least 0")),
+    "value_differs_from_written": (("facts", GROWTH, "value", "4.6"), ("value_text", "value", "reads as 4.5")),
+    "value_text_not_a_numeral": (("facts", GROWTH, "value_text", "four"), ("value_text", "value_text", "cannot read")),
+    "qualifier_disagrees_with_word": (("facts", TARGET, "qualifier", "exact"), ("qualifier_text", "qualifier", "at_least")),
+    "unknown_qualifier_word": (("facts", TARGET, "qualifier_text", "大约"), ("qualifier_text", "qualifier_text", "not a known qualifier word")),
+    "period_reversed": (("facts", GROWTH, "period_start", "2023-01-15"), ("period_order", "period_start, period_end", "starts after it ends")),
+    "achieved_after_publication": (("facts", GROWTH, "period_end", "2024-06-30"), ("period_window", "period_end", "after its source was published")),
+    "period_implausibly_early": (("facts", GROWTH, "period_start", "1922-01-01"), ("period_window", "period_start", "years before")),
+    "period_implausibly_late": (("facts", TARGET, "period_end", "2099-12-31"), ("period_window", "period_end", "years after")),
+    "region_own_parent": (("regions", lambda p: p.county, "parent_id", lambda p: p.county), ("region_hierarchy", "parent_id", "its own parent")),
+    "province_with_parent": (("regions", lambda p: p.province, "parent_id", lambda p: p.prefecture), ("region_hierarchy", "parent_id", "has no parent")),
+    "county_without_parent": (("regions", lambda p: p.county, "parent_id", ""), ("region_hierarchy", "parent_id", "needs a parent prefecture")),
+    "level_does_not_nest": (("regions", lambda p: p.county, "parent_id", lambda p: p.province), ("region_hierarchy", "parent_id", "must sit under a prefecture")),
+    "code_prefix_disagrees": (("regions", lambda p: p.county, "parent_id", lambda p: p.other_prefecture), ("region_hierarchy", "region_id", "first 4 digits")),
+    "province_code_suffix": (("regions", lambda p: p.province, "level", "prefecture"), ("region_hierarchy", "parent_id", "needs a parent province")),
+    "quote_range_reversed": (("facts", GROWTH, "quote_end", "10"), ("offsets", "quote_start, quote_end", "non-empty range")),
+    "quote_outside_article": (("facts", GROWTH, "quote_start", "0"), ("offsets", "quote_start, quote_end", "inside its article")),
+    "value_outside_quote": (("facts", GROWTH, "value_start", lambda p: int(p.get("facts", GROWTH, "quote_end")) + 2), ("offsets", "value_start", "inside the quote")),
+    "article_outside_document": (("sources", S, "char_end", "999999"), ("offsets", "char_start, char_end", "inside its document")),
 }
 
 
+def _resolve(pkg, value):
+    return value(pkg) if callable(value) else value
+
+
 @pytest.mark.parametrize("case", SCHEMA_AND_SEMANTIC_CASES, ids=str)
-def test_each_rule_reports_file_row_column(pkg, case):
-    (table, key, column, value), (rule, reported) = SCHEMA_AND_SEMANTIC_CASES[case]
-    row = pkg.set(table, key, column, value)
+def test_each_rule_reports_file_row_column_and_why(pkg, case):
+    (table, key, column, value), (rule, reported, says) = SCHEMA_AND_SEMANTIC_CASES[case]
+    row = pkg.set(table, _resolve(pkg, key), column, _resolve(pkg, value))
     report = validate_package(pkg.root)
     assert not report.valid
-    problem = find(report, rule, f"data/{table}.csv", row, reported)
-    assert problem.message
+    hits = [p for p in report.problems if p.rule == rule and p.file == f"data/{table}.csv" and p.row == row and p.column == reported]
+    assert hits, f"no {rule} problem at data/{table}.csv:{row} {reported}; got:\n" + report.as_text()
+    assert any(says in p.message for p in hits), [p.message for p in hits]
 
 
 def test_duplicate_primary_key(pkg):
-    row = pkg.set("facts", "000-luohe-f04", "fact_id", "000-luohe-f03")
-    find(validate_package(pkg.root), "primary-key", F, row)
+    row = pkg.set("facts", COUNT, "fact_id", GROWTH)
+    first = pkg.row_of("facts", GROWTH)
+    assert first != row and find(validate_package(pkg.root), "primary-key", F, row).message == f"repeats the primary key of row {first}"
 
 
 def test_region_cycle_is_named(pkg):
-    pkg.set("regions", "411100", "parent_id", "411104")
-    pkg.set("regions", "411104", "parent_id", "411100")
-    p = find(validate_package(pkg.root), "region_hierarchy", R, pkg.row_of("regions", "411100"), "parent_id")
-    assert "loops" in " ".join(x.message for x in validate_package(pkg.root).problems)
-    assert p.value == "411104"
+    county, prefecture = pkg.county, pkg.prefecture
+    pkg.set("regions", prefecture, "parent_id", county)
+    pkg.set("regions", county, "parent_id", prefecture)
+    report = validate_package(pkg.root)
+    p = find(report, "region_hierarchy", R, pkg.row_of("regions", county), "parent_id")
+    assert any("loops back" in x.message for x in report.problems if x.rule == "region_hierarchy")
+    assert p.value == prefecture
 
 
 def test_one_unparseable_date_does_not_hide_other_period_problems(pkg):
-    pkg.set("facts", "000-luohe-f03", "period_start", "2022-02-30")
-    row = pkg.set("facts", "000-luohe-f04", "period_start", "2022-11-30")
+    pkg.set("facts", GROWTH, "period_start", "2022-02-30")
+    row = pkg.set("facts", COUNT, "period_start", "2023-01-15")
     report = validate_package(pkg.root)
-    find(report, "type-error", F, pkg.row_of("facts", "000-luohe-f03"), "period_start")
+    find(report, "type-error", F, pkg.row_of("facts", GROWTH), "period_start")
     find(report, "period_order", F, row)
 
 
 def test_schema_derived_problem_is_not_reported_twice(pkg):
-    row = pkg.set("facts", "000-luohe-f03", "claim_type", "goal")
+    row = pkg.set("facts", GROWTH, "claim_type", "goal")
     report = validate_package(pkg.root)
     assert [p.rule for p in report.problems if p.file == F and p.row == row and p.column == "claim_type"] == ["constraint-error"]
 
 
-# Provenance: (table, key, column, transform of the old value) -> (rule, column reported)
+# Provenance: (table, key, column, transform of the old value) -> (rule, column reported, what the message says)
 PROVENANCE_CASES = {
-    "quote_tampered": (("facts", "000-luohe-f03", "quote", lambda v: v.replace("13.1", "13.2")), ("quote_text", "quote")),
-    "quote_offset_shifted": (("facts", "000-luohe-f03", "quote_start", lambda v: int(v) + 1), ("quote_text", "quote")),
-    "value_offset_shifted": (("facts", "000-luohe-f03", "value_start", lambda v: int(v) + 1), ("value_in_quote", "value_start")),
-    "qualifier_dropped": (("facts", "000-luohe-f30", "qualifier", lambda v: "exact"), ("qualifier_in_quote", "qualifier")),
-    "policy_title_changed": (("policies", "000-luohe-p01", "title_zh", lambda v: v[:-2]), ("policy_title_in_quote", "title_zh")),
-    "excluded_offset_shifted": (("excluded_mentions", "000-luohe-x07", "char_start", lambda v: int(v) + 1), ("excluded_mention_text", "text")),
-    "article_offset_shifted": (("sources", "000-luohe", "char_start", lambda v: int(v) + 1), ("article_title", "char_start")),
-    "document_hash_changed": (("documents", "000_539f5fd31231bd53", "sha256", lambda v: "0" * 64), ("document_hash", "sha256")),
+    "quote_tampered": (("facts", GROWTH, "quote", lambda v: v.replace("4.5", "4.6")), ("quote_text", "quote", "differs from the source text")),
+    "quote_offset_shifted": (("facts", GROWTH, "quote_start", lambda v: int(v) + 1), ("quote_text", "quote", "differs from the source text")),
+    "quote_on_a_line_break": (("facts", MONEY, "quote_start", lambda v: int(v) - 1), ("quote_text", "quote_start, quote_end", "line break")),
+    "value_offset_shifted": (("facts", GROWTH, "value_start", lambda v: int(v) + 1), ("value_in_quote", "value_start", "is not at this offset")),
+    "qualifier_dropped": (("facts", TARGET, "qualifier", lambda v: "exact"), ("qualifier_in_quote", "qualifier", "以上")),
+    "policy_title_changed": (("policies", POLICY, "title_zh", lambda v: v[:-2]), ("policy_title_in_quote", "title_zh", "between 《 and 》")),
+    "excluded_offset_shifted": (("excluded_mentions", MENTION, "char_start", lambda v: int(v) + 1), ("excluded_mention_text", "text", "differs from the source text")),
+    "document_hash_changed": (("documents", DOC, "sha256", lambda v: "0" * 64), ("document_hash", "sha256", "the text changed")),
+    "document_size_changed": (("documents", DOC, "char_count", lambda v: int(v) + 1), ("document_hash", "char_count, byte_count", "characters")),
 }
 
 
 @pytest.mark.parametrize("case", PROVENANCE_CASES, ids=str)
-def test_each_provenance_rule(pkg, sources_dir, case):
-    (table, key, column, change), (rule, reported) = PROVENANCE_CASES[case]
+def test_each_provenance_rule(pkg, case):
+    (table, key, column, change), (rule, reported, says) = PROVENANCE_CASES[case]
     if case == "qualifier_dropped":
         pkg.set(table, key, "qualifier_text", "")
     row = pkg.set(table, key, column, change(pkg.get(table, key, column)))
-    find(validate_package(pkg.root, sources_dir), rule, f"data/{table}.csv", row, reported)
+    report = validate_package(pkg.root, pkg.sources)
+    assert says in find(report, rule, f"data/{table}.csv", row, reported).message
 
 
-def test_completeness_names_the_unaccounted_number(pkg, sources_dir):
-    pkg.delete("excluded_mentions", "000-luohe-x07")  # 12月12日
-    report = validate_package(pkg.root, sources_dir)
+def test_a_headline_must_stand_at_the_start_of_its_article(pkg):
+    pkg.set("sources", S, "content_type", "article")
+    pkg.set("sources", S, "title_zh", "2022年")  # the text at char_start: a valid headline
+    assert validate_package(pkg.root, pkg.sources).problems == []
+    row = pkg.set("sources", S, "char_start", int(pkg.get("sources", S, "char_start")) + 1)
+    problem = find(validate_package(pkg.root, pkg.sources), "article_title", "data/sources.csv", row, "char_start")
+    assert "should start with its title '2022年'" in problem.message
+
+
+def test_completeness_names_the_unaccounted_number(pkg):
+    pkg.delete("excluded_mentions", MENTION)  # 2022年 at the start of the report
+    report = validate_package(pkg.root, pkg.sources)
     hits = [p for p in report.problems if p.rule == "completeness"]
-    assert [p.value for p in hits] == ["12", "12"]
-    assert "offset 190" in hits[0].message
+    assert [p.value for p in hits] == ["2022"]
+    assert f"offset {TEXT.index('2022年')} in article {S}" in hits[0].message and hits[0].file == f"{DOC}.txt (source text)"
 
 
-def test_completeness_catches_a_deleted_fact(pkg, sources_dir):
-    pkg.delete("facts", "000-xiantao-f07")
-    report = validate_package(pkg.root, sources_dir)
-    assert [p.value for p in report.problems if p.rule == "completeness"] == ["67.7"]
+def test_completeness_catches_a_deleted_fact(pkg):
+    pkg.delete("facts", AREA)
+    report = validate_package(pkg.root, pkg.sources)
+    assert [p.value for p in report.problems if p.rule == "completeness"] == ["194.89"]
+
+
+def test_completeness_covers_page_furniture(pkg):
+    """A number in the navigation bar is not an article's, but it must still be accounted for."""
+    pkg.set("sources", "999-navigation", "char_end", int(pkg.get("sources", "999-navigation", "char_end")) - 2)
+    report = validate_package(pkg.root, pkg.sources)
+    assert [p for p in report.problems if p.rule == "coverage"]  # the cut-off characters belong to no span
 
 
 def test_without_sources_provenance_is_skipped_not_passed(pkg):
-    pkg.set("facts", "000-luohe-f03", "quote", "tampered")
+    pkg.set("facts", GROWTH, "quote", "tampered")
     report = validate_package(pkg.root)
     assert report.valid
     assert any("quote_text" in s and "--sources" in s for s in report.skipped)
@@ -147,7 +183,7 @@ def test_missing_document_is_skipped_with_its_reason(pkg, tmp_path):
     empty = tmp_path / "no-texts"
     empty.mkdir()
     report = validate_package(pkg.root, empty)
-    assert any("000_539f5fd31231bd53" in s and "not found" in s for s in report.skipped)
+    assert any(DOC in s and "not found" in s for s in report.skipped)
 
 
 def run_cli(*args):
@@ -158,7 +194,7 @@ def run_cli(*args):
 def test_cli_exit_codes_and_formats(pkg, tmp_path):
     ok = run_cli(pkg.root)
     assert ok.returncode == 0 and "0 problems" in ok.stdout.splitlines()[-1]
-    row = pkg.set("facts", "000-luohe-f03", "unit_id", "yi_yuan")
+    row = pkg.set("facts", GROWTH, "unit_id", pkg.get("facts", MONEY, "unit_id"))
     bad = run_cli(pkg.root)
     assert bad.returncode == 1 and "Traceback" not in bad.stdout + bad.stderr
     assert f"data/facts.csv:{row}: [unit_dimension] column unit_id" in bad.stdout
@@ -171,7 +207,7 @@ def test_cli_exit_codes_and_formats(pkg, tmp_path):
 
 
 def test_validate_never_writes(pkg):
-    pkg.set("facts", "000-luohe-f03", "unit_id", "yi_yuan")
+    pkg.set("facts", GROWTH, "unit_id", pkg.get("facts", MONEY, "unit_id"))
     before = {p: p.read_bytes() for p in pkg.root.rglob("*") if p.is_file()}
     validate_package(pkg.root)
     assert before == {p: p.read_bytes() for p in pkg.root.rglob("*") if p.is_file()}

@@ -10,6 +10,9 @@ from cnbef.release import Refused, release
 from cnbef.validate import validate_package
 from cnbef.versioning import _ranges, bump_level, diff_packages, required_bump, reused_ids, version_problems
 from conftest import ROOT, PackageCopy
+from made_up_page import GROWTH, MONEY, S
+
+NEW_FACT = f"{S}-f99"  # an id the tests add, release, retire and try to reuse
 
 SCHEMA = {"fields": [{"name": "id", "type": "string"}, {"name": "measure", "type": "string"}, {"name": "value", "type": "number"}],
           "primaryKey": ["id"], "identityFields": ["measure"]}
@@ -159,14 +162,14 @@ def test_committed_metadata_is_fresh():
 
 
 @pytest.fixture
-def repo(tmp_path, monkeypatch):
+def repo(pkg, monkeypatch):
+    """The package with the made-up page, as a git repository of its own."""
     for var, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}.items():
         monkeypatch.setenv(var, value)
-    pkg = PackageCopy(tmp_path)
-    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\nIntro.\n", encoding="utf-8")
-    git(tmp_path, "init", "-q")
-    commit(tmp_path, "start")
+    (pkg.root / "CHANGELOG.md").write_text("# Changelog\n\nIntro.\n", encoding="utf-8")
+    git(pkg.root, "init", "-q")
+    commit(pkg.root, "start")
     return pkg
 
 
@@ -181,7 +184,7 @@ def commit(root, message):
 
 def add_fact(pkg, new_id, measure=None):
     rows = pkg.rows("facts")
-    row = list(rows[1])
+    row = list(next(r for r in rows if r[0] == GROWTH))  # a copy of a made-up fact, under a new id
     row[0] = new_id
     if measure:
         row[rows[0].index("measure_id")] = measure
@@ -191,7 +194,7 @@ def add_fact(pkg, new_id, measure=None):
 def test_release_flow(repo):
     root = repo.root
     section = release(root, "1.0.0", "2026-11-26")
-    assert "First release" in section and "`000-luohe-f01`–`39`" in section
+    assert "First release" in section and f"`{S}-f01`–`07`" in section  # the made-up page's seven facts
     assert "v1.0.0" in git(root, "tag")
     d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     assert d["version"] == "1.0.0" and d["created"] == "2026-11-26T00:00:00Z"
@@ -200,62 +203,62 @@ def test_release_flow(repo):
     with pytest.raises(Refused, match="nothing changed"):
         release(root, "1.0.1")
 
-    add_fact(repo, "000-fuzhou-f04")
+    add_fact(repo, NEW_FACT)
     with pytest.raises(Refused, match="uncommitted"):
         release(root, "1.1.0")
     commit(root, "add a fact")
     with pytest.raises(Refused, match="need a minor bump"):
         release(root, "1.0.1")
     section = release(root, "1.1.0", "2026-11-27")
-    assert "`000-fuzhou-f04`" in section
+    assert f"`{NEW_FACT}`" in section
 
-    repo.set("facts", "000-fuzhou-f04", "note", "corrected")
+    repo.set("facts", NEW_FACT, "note", "corrected")
     changelog = root / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     head, _, rest = text.partition("\n## ")
     changelog.write_text(f"{head}\n## [Unreleased]\n\n### Fixed\n- A note the audit found wrong.\n\n## {rest}", encoding="utf-8")
     commit(root, "correct a note")
     section = release(root, "1.1.1", "2026-11-28")
-    assert "000-fuzhou-f04` note" in section
+    assert f"{NEW_FACT}` note" in section
     # the notes written under [Unreleased] open the release's section, and the heading is gone
     assert section.startswith("## [1.1.1] - 2026-11-28\n\n### Fixed\n- A note the audit found wrong.\n")
     assert "[Unreleased]" not in changelog.read_text(encoding="utf-8")
 
-    repo.delete("facts", "000-fuzhou-f04")
+    repo.delete("facts", NEW_FACT)
     commit(root, "remove a fact")
     with pytest.raises(Refused, match="need a major bump"):
         release(root, "1.2.0")
     release(root, "2.0.0", "2026-11-29")
 
-    add_fact(repo, "000-fuzhou-f04", measure="immediate_processing_rate")
+    add_fact(repo, NEW_FACT, measure="tax_share_999")
     commit(root, "reuse an id")
-    with pytest.raises(Refused, match="000-fuzhou-f04"):
+    with pytest.raises(Refused, match=NEW_FACT):
         release(root, "2.1.0")
     git(root, "tag", "-d", "v1.0.0", "v1.1.0", "v1.1.1", "v2.0.0")  # a clone without tags: release commits stand in
-    with pytest.raises(Refused, match="000-fuzhou-f04"):
+    with pytest.raises(Refused, match=NEW_FACT):
         release(root, "2.1.0")
     changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## [2.0.0]") < changelog.index("## [1.1.1]") < changelog.index("## [1.0.0]")
 
 
 def test_invalid_package_is_not_released(repo):
-    repo.set("facts", "000-luohe-f03", "unit_id", "yi_yuan")
+    repo.set("facts", GROWTH, "unit_id", repo.get("facts", MONEY, "unit_id"))
     commit(repo.root, "break")
     with pytest.raises(Refused, match="not valid"):
         release(repo.root, "1.0.0")
 
 
 def test_diff_script_on_git_revisions(repo):
-    repo.set("facts", "000-luohe-f03", "note", "changed")
+    repo.set("facts", GROWTH, "note", "changed")
     commit(repo.root, "change")
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "HEAD~1", "HEAD", "--repo", str(repo.root)],
                           capture_output=True, text=True)
     assert done.returncode == 0
-    assert "facts: ~ 000-luohe-f03 note: '' -> 'changed'" in done.stdout
+    assert f"facts: ~ {GROWTH} note: '' -> 'changed'" in done.stdout
     assert "required bump: patch" in done.stdout
     as_json = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "HEAD~1", "HEAD", "--repo", str(repo.root),
                               "--format", "json"], capture_output=True, text=True)
-    assert json.loads(as_json.stdout)["tables"]["facts"]["changed"][0]["key"] == "000-luohe-f03"
+    assert json.loads(as_json.stdout)["tables"]["facts"]["changed"][0]["key"] == GROWTH
     bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "no-such-rev", "HEAD", "--repo", str(repo.root)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
@@ -268,7 +271,7 @@ def test_release_updates_citation_and_chart(repo):
     shutil.copy(ROOT / "docs" / "key-indicators.png", repo.root / "docs")
     commit(repo.root, "citation and chart")
     release(repo.root, "1.0.0", "2026-11-26")
-    repo.set("facts", "000-luohe-f03", "note", "corrected")
+    repo.set("facts", GROWTH, "note", "corrected")
     commit(repo.root, "correct")
     release(repo.root, "1.0.1", "2027-01-02")
     citation = (repo.root / "CITATION.cff").read_text(encoding="utf-8")
