@@ -29,3 +29,9 @@ def test_python_examples_run():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_readme_names_every_rule_the_validator_runs():
+    from cnbef.provenance import CHECKS
+    from cnbef.rules import RULES
+    assert [name for name in [*RULES, *CHECKS] if f"`{name}`" not in README] == []
