@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Build data/facts_flat.csv (and its schema) from the normalized tables; --check exits 1 when it is stale."""
+"""Build data/facts_flat.csv (and its schema) from the normalized tables, then refresh bytes and hashes.
+
+Exit 0 when written (or, with --check, up to date), 1 when --check finds it stale, 2 for a usage error.
+"""
+import argparse
 import sys
 from pathlib import Path
 
@@ -11,7 +15,10 @@ from cnbef.metadata import refreshed, write_descriptor  # noqa: E402
 
 
 def main(argv):
-    if "--check" in argv:
+    parser = argparse.ArgumentParser(prog="build_flat.py", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--check", action="store_true", help="only say whether the file is stale; write nothing")
+    args = parser.parse_args(argv)
+    if args.check:
         stale = flat.stale(ROOT)
         if stale:
             print(", ".join(stale) + ": out of date; run python scripts/build_flat.py")

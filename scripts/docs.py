@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Regenerate the README's figures and data dictionary from the package; --check exits 1 when they are stale."""
+"""Regenerate the README's figures and data dictionary from the package.
+
+Exit 0 when written (or, with --check, up to date), 1 when --check finds them stale, 2 for a usage error.
+"""
+import argparse
 import sys
 from pathlib import Path
 
@@ -10,10 +14,13 @@ from cnbef.docs import render  # noqa: E402
 
 
 def main(argv):
+    parser = argparse.ArgumentParser(prog="docs.py", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--check", action="store_true", help="only say whether they are stale; write nothing")
+    args = parser.parse_args(argv)
     readme = ROOT / "README.md"
     current = readme.read_text(encoding="utf-8")
     wanted = render(current, ROOT)
-    if "--check" in argv:
+    if args.check:
         if wanted != current:
             print("README.md: the generated figures or data dictionary are out of date; run python scripts/docs.py")
             return 1

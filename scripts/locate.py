@@ -16,10 +16,16 @@ from cnbef.quotes import find_quote, quote_at  # noqa: E402
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
-        print(__doc__.strip().splitlines()[0])
-        return 2
-    path, quote = Path(argv[0]), argv[1]
+    import argparse
+    parser = argparse.ArgumentParser(prog="locate.py", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("source_file", type=Path)
+    parser.add_argument("quote")
+    parser.add_argument("value_text", nargs="?")
+    args = parser.parse_args(argv)
+    if not args.source_file.is_file():
+        parser.error(f"{args.source_file}: no such file")
+    path, quote = args.source_file, args.quote
+    argv = [str(path), quote] + ([args.value_text] if args.value_text is not None else [])
     raw = path.read_bytes()
     text = raw.decode("utf-8")
     print(f"document: sha256={hashlib.sha256(raw).hexdigest()} char_count={len(text)} byte_count={len(raw)}")

@@ -14,12 +14,30 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cnbef.release import Refused, plan, release  # noqa: E402
+from cnbef.versioning import parse_version  # noqa: E402
+
+
+def _version(text):
+    try:
+        parse_version(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _date(text):
+    import datetime
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+    return text
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(prog="release.py", description=__doc__.splitlines()[0])
-    parser.add_argument("version")
-    parser.add_argument("--date")
+    parser = argparse.ArgumentParser(prog="release.py", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("version", type=_version, help="MAJOR.MINOR.PATCH")
+    parser.add_argument("--date", type=_date, help="release date YYYY-MM-DD (default: today)")
     parser.add_argument("--sources", type=Path, default=ROOT.parent / "shared" / "sources")
     parser.add_argument("--repo", type=Path, default=ROOT)
     parser.add_argument("--check", action="store_true", help="only check; write nothing")
