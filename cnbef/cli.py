@@ -1,23 +1,49 @@
-"""Command line of scripts/validate.py."""
+"""Command line of scripts/validate.py.
+
+Exit codes (also in the README): 0 the package is valid; 1 it has problems, or the validator
+stopped on something it does not handle; 2 a usage error (a wrong option, no package here).
+With --format json every outcome, errors included, is printed as one JSON object.
+"""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .package import UsageError
+from .report import SHOWN_PER_RULE, error_json
 from .validate import ENGINES, validate_package
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
+def _wants_json(argv: list[str]) -> bool:
+    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse exits 2 as well; keep its message short and plain
+    json = False
+
+    def error(self, message):  # argparse exits 2 as well; keep its message short and plain, or JSON
+        if self.json:
+            print(error_json("usage", message, EXIT_USAGE))
+            self.exit(EXIT_USAGE)
         self.print_usage()
         self.exit(EXIT_USAGE, f"error: {message}\n")
 
 
+def _limit(text: str) -> int | None:
+    n = int(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
+    return n or None
+
+
 def main(argv: list[str]) -> int:
-    parser = _Parser(prog="validate.py", description="Validate the cn-business-environment-facts package.")
+    parser = _Parser(prog="validate.py", description="Validate the cn-business-environment-facts package.",
+                     epilog="Exit 0 when valid, 1 when the data has problems (or the validator stopped on something it "
+                            "does not handle), 2 for a usage error.")
+    parser.json = _wants_json(argv)
     parser.add_argument("package_dir", nargs="?", default=".", help="folder holding datapackage.json (default: .)")
     parser.add_argument("--sources", type=Path, help="folder of the source texts; without it, provenance checks are skipped")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -25,17 +51,25 @@ def main(argv: list[str]) -> int:
                         help="fast: every rule, vectorized (default); frictionless: also let Frictionless re-check every row")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress on stderr (default: only for packages over 20 MB)")
+    parser.add_argument("--max-per-rule", type=_limit, default=SHOWN_PER_RULE, metavar="N",
+                        help=f"print at most N problems per file and rule, then count the rest (default {SHOWN_PER_RULE}; 0: all)")
     args = parser.parse_args(argv)
     if args.sources is not None and not args.sources.is_dir():
         parser.error(f"--sources {args.sources}: not a folder")
+    as_json = args.format == "json"
     try:
         report = validate_package(Path(args.package_dir), args.sources, engine=args.engine, progress=args.progress)
     except UsageError as exc:
-        print(f"error: {exc}")
+        print(error_json("usage", str(exc), EXIT_USAGE) if as_json else f"error: {exc}")
         return EXIT_USAGE
     except Exception as exc:  # a fault the rules did not foresee: say so plainly, and fail
-        print(f"error: the validator stopped on something it does not handle ({type(exc).__name__}: {exc}); "
-              f"the package was not fully checked. Please report this with the file you changed.")
+        message = (f"the validator stopped on something it does not handle ({type(exc).__name__}: {exc}); "
+                   f"the package was not fully checked. Please report this with the file you changed.")
+        print(error_json("unforeseen", message, EXIT_INVALID) if as_json else f"error: {message}")
         return EXIT_INVALID
-    print(report.as_json() if args.format == "json" else report.as_text())
+    print(report.as_json(args.max_per_rule) if as_json else report.as_text(args.max_per_rule))
     return EXIT_VALID if report.valid else EXIT_INVALID
+
+
+if __name__ == "__main__":  # python -m cnbef.cli
+    sys.exit(main(sys.argv[1:]))

@@ -27,6 +27,11 @@ class Problem:
         return f"{where}: [{self.rule}]{col}{val}: {self.message}"
 
 
+# A problem repeated on many rows (100,000 blank lines) is printed this many times per file and
+# rule, then counted: the report stays readable at any size. Report.problems keeps them all.
+SHOWN_PER_RULE = 20
+
+
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
@@ -47,15 +52,39 @@ class Report:
         return (f"Checked {self.tables} tables, {self.rows} rows, {self.facts} facts: "
                 f"{len(self.problems)} problems{skipped}.")
 
-    def as_text(self) -> str:
-        lines = [p.as_text() for p in self.problems]
+    def shown(self, limit: int | None = SHOWN_PER_RULE) -> tuple[list[Problem], dict[tuple[str, str], int]]:
+        """The problems to print (at most ``limit`` per file and rule; None for all) and how many each group left out."""
+        if limit is None:
+            return self.problems, {}
+        seen, shown, omitted = {}, [], {}
+        for p in self.problems:
+            key = (p.file, p.rule)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] <= limit:
+                shown.append(p)
+            else:
+                omitted[key] = omitted.get(key, 0) + 1
+        return shown, omitted
+
+    def as_text(self, limit: int | None = SHOWN_PER_RULE) -> str:
+        shown, omitted = self.shown(limit)
+        lines = [p.as_text() for p in shown]
+        lines += [f"{file}: [{rule}] … and {n:,} more like these ({n + limit:,} in all)" for (file, rule), n in omitted.items()]
         lines += [f"skipped: {s}" for s in self.skipped]
         lines.append(self.summary())
         return "\n".join(lines)
 
-    def as_json(self) -> str:
-        return json.dumps({"valid": self.valid, "problems": [asdict(p) for p in self.problems],
+    def as_json(self, limit: int | None = SHOWN_PER_RULE) -> str:
+        shown, omitted = self.shown(limit)
+        return json.dumps({"valid": self.valid, "problems": [asdict(p) for p in shown],
+                           "omitted": [{"file": f, "rule": r, "count": n} for (f, r), n in omitted.items()],
                            "skipped": self.skipped,
                            "summary": {"tables": self.tables, "rows": self.rows, "facts": self.facts,
                                        "problems": len(self.problems), "skipped": len(self.skipped)}},
                           ensure_ascii=False, indent=2)
+
+
+def error_json(kind: str, message: str, exit_code: int) -> str:
+    """What --format json prints when there is no report: a usage error, a missing package, a crash."""
+    return json.dumps({"valid": False, "error": {"kind": kind, "message": message}, "exit_code": exit_code,
+                       "problems": [], "omitted": [], "skipped": []}, ensure_ascii=False, indent=2)
