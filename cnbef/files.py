@@ -117,11 +117,39 @@ SAFE = (r"\x{20}-\x{7e}\x{4e00}-\x{9fff}\x{3001}-\x{3029}\x{3030}-\x{303f}\x{ff0
 SUSPECT = rf"^[=+\-@{_SPACE}]|[{_SPACE}]$|[^{SAFE}]"
 
 
+_C0 = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC "
+       "FS GS RS US").split()
+
+
+def _control_name(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return _C0[code]
+    return "DEL" if code == 0x7F else ("C1 control" if 0x80 <= code <= 0x9F else unicodedata.name(ch, ""))
+
+
+def _invisible(ch: str) -> str | None:
+    """What an invisible or control character is, or None for a visible one (and the plain space).
+
+    Named above where the name helps an editor; otherwise every control (C0, C1: NUL, BEL …),
+    format character (bidirectional overrides, soft hyphen …) and space other than U+0020, by its
+    Unicode name. A line break inside a cell is a control too: text cells are single lines.
+    """
+    if ch in INVISIBLE:
+        return INVISIBLE[ch]
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") or (category == "Zs" and ch != " "):
+        kind = {"Cc": "control character", "Cf": "format character", "Co": "private-use character",
+                "Cs": "lone surrogate", "Zl": "line separator", "Zp": "paragraph separator", "Zs": "space character"}[category]
+        return f"{kind} U+{ord(ch):04X} {_control_name(ch)}".rstrip()
+    return None
+
+
 def _cell_rules(value: str) -> list[str]:
     rules = []
     if value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
         rules.append("formula_injection")
-    if any(c in INVISIBLE for c in value):
+    if any(_invisible(c) for c in value):
         rules.append("invisible_character")
     elif value != value.strip():
         rules.append("surrounding_space")
@@ -135,7 +163,7 @@ def _cell_message(rule: str, value: str) -> str:
         return ("starts with a character that makes a spreadsheet run it as a formula "
                 "(=, +, -, @, tab, CR); rephrase the cell")
     if rule == "invisible_character":
-        return f"contains {', '.join(sorted({INVISIBLE[c] for c in value if c in INVISIBLE}))}; delete it"
+        return f"contains {', '.join(sorted({_invisible(c) for c in value if _invisible(c)}))}; delete it"
     if rule == "surrounding_space":
         return "has leading or trailing spaces; delete them"
     return "is not in Unicode NFC form; normalize it (NFC)"
