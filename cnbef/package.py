@@ -22,17 +22,15 @@ class UsageError(Exception):
     """The package cannot be read at all (missing or malformed descriptor)."""
 
 
-def read_descriptor(package_dir: Path) -> dict:
+def read_descriptor(package_dir: Path):
+    """The parsed datapackage.json; whether it is a valid descriptor is the contract's question (contract.py)."""
     path = Path(package_dir) / DESCRIPTOR
     if not path.is_file():
         raise UsageError(f"{path}: no {DESCRIPTOR} here; give the folder that holds the package")
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: not valid UTF-8 JSON ({exc})") from exc
-    if not isinstance(descriptor.get("resources"), list):
-        raise UsageError(f"{path}: has no list of resources")
-    return descriptor
 
 
 def resource_schema(package_dir: Path, resource: dict) -> dict:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from frictionless import Package, Schema
 
-from . import flat, provenance
+from . import contract, flat, provenance
 from .files import HINTED_RULES, cell_problems, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path
 from .metadata import stats_of
 from .package import UsageError, read_csv_cells, read_descriptor, resource_schema, typed
@@ -105,32 +105,77 @@ def _odd_row_problems(path: str, header: list[str], odd: list[tuple[int, int, in
     return problems
 
 
-def read_tables(package_dir: Path, descriptor: dict, report: Report, progress: Progress):
+def _schema_of(package_dir: Path, res: dict) -> tuple[list[Problem], dict | None]:
+    """The resource's Table Schema, checked against the contract (whose declaration stands in when it is broken)."""
+    where = res["schema"] if isinstance(res.get("schema"), str) else DESCRIPTOR
+    try:
+        schema = resource_schema(package_dir, res)
+    except (OSError, ValueError) as exc:
+        problems, schema = [Problem(where, None, None, "schema-error", None, f"cannot be read ({exc})")], None
+    else:
+        problems = []
+    if "contract" in res:
+        found, schema = contract.check_schema(where, schema, res["contract"])
+        problems += found
+    elif not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        problems.append(Problem(where, None, None, "schema-error", None, "has no list of fields; the table was not checked"))
+        schema = None
+    return problems, schema
+
+
+def _outside(package_dir: Path, path: str) -> bool:
+    """Whether the file, symlinks followed, lies outside the package folder."""
+    try:
+        (Path(package_dir) / path).resolve().relative_to(Path(package_dir).resolve())
+        return False
+    except ValueError:
+        return True
+
+
+def _declared_encoding(path: str, res: dict) -> list[Problem]:
+    declared = str(res.get("encoding", "utf-8")).lower().replace("_", "-")
+    if declared in ("utf-8", "utf8", "utf-8-sig"):
+        return []
+    return [Problem(DESCRIPTOR, None, "encoding", "encoding", res.get("encoding"),
+                    f"{path} is declared {res.get('encoding')!r}, but the package's tables are UTF-8 (and this file is read "
+                    f"as UTF-8); declare utf-8, or utf-8-sig for the spreadsheet table")]
+
+
+def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress):
     """Typed frames, their text, files and schemas for every resource that could be read."""
     tables, texts, files, schemas = {}, {}, {}, {}
-    for res in descriptor["resources"]:
+    for res in entries:
         if not isinstance(res, dict):
             continue
         name, path = res.get("name"), res.get("path")
         if not isinstance(name, str) or unsafe_path(path) or (isinstance(res.get("schema"), str) and unsafe_path(res["schema"])):
             continue
         files[name] = path
+        if _outside(package_dir, path) or (isinstance(res.get("schema"), str) and _outside(package_dir, res["schema"])):
+            report.add([Problem(path, None, None, "unsafe_path", None,
+                                "is a link to a file outside the package folder; it was not read. Copy the file in instead")])
+            continue
         full = Path(package_dir) / path
         if not full.is_file():
             report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
             continue
+        found, schema = _schema_of(package_dir, res)
+        report.add(found)
+        if schema is None:
+            continue
         raw = full.read_bytes()
         hashing = _HASHER.submit(_metadata_problems, path, raw, res)  # sha256 releases the GIL: overlaps the reading
+        report.add(_declared_encoding(path, res))
         fatal = encoding_problems(path, raw, res.get("encoding", "utf-8"))
         report.add(fatal)
         if any(p.rule in ("encoding", "empty_file") for p in fatal):
             report.add(hashing.result())
             continue
         progress(f"reading {path} ({len(raw) / 1e6:.1f} MB)")
+        schemas[name] = schema
         try:
-            schemas[name] = resource_schema(package_dir, res)
             text, odd = read_csv_cells(full)
-        except Exception as exc:  # broken CSV or schema: reported, the other tables still checked
+        except Exception as exc:  # broken CSV: reported, the other tables still checked
             report.add(hashing.result())
             report.add(not_utf8(path, raw) or [Problem(path, None, None, "csv_structure", None,
                                 f"the CSV structure is broken ({' '.join(str(exc).split())}); "
@@ -153,23 +198,27 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     descriptor = read_descriptor(package_dir)  # UsageError when there is no package to check
     if engine not in ENGINES:
         raise UsageError(f"engine must be one of {', '.join(ENGINES)}")
-    size = sum((package_dir / r["path"]).stat().st_size for r in descriptor["resources"]
+    report = Report()
+    broken, entries = contract.resources(descriptor)
+    report.add(broken)
+    size = sum((package_dir / r["path"]).stat().st_size for r in entries
                if isinstance(r, dict) and not unsafe_path(r.get("path")) and (package_dir / r["path"]).is_file())
     say = Progress(size > PROGRESS_BYTES if progress is None else progress)
-    report = Report()
-    unsafe = descriptor_problems(descriptor)
+    unsafe = descriptor_problems(descriptor) if isinstance(descriptor, dict) else []
     report.add(unsafe)
-    report.add(descriptor_problems_frictionless(package_dir, descriptor))
+    if isinstance(descriptor, dict):
+        report.add(descriptor_problems_frictionless(package_dir, descriptor))
     earlier = []
     if engine == "frictionless":
-        if unsafe:  # Frictionless might fetch a URL or read outside the package: not run
-            report.skipped.append("frictionless: not run, because the descriptor has unsafe paths")
+        if unsafe or broken:  # Frictionless might fetch a URL or read outside the package, or stop on the descriptor
+            report.add([Problem(DESCRIPTOR, None, None, "descriptor", None,
+                                "Frictionless was not run over the rows: the descriptor has unsafe paths or breaks the contract")])
         else:
             say("Frictionless: checking every row")
             earlier = frictionless_problems(package_dir)
             report.add(earlier)
 
-    tables, texts, files, schemas = read_tables(package_dir, descriptor, report, say)
+    tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
     pending = _start_provenance(tables, files, sources_dir, say)
     say("checking cells, types, constraints and keys")
     derived = []
@@ -183,10 +232,7 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
 
     say("checking semantic rules")
     for rule_name, rule in RULES.items():
-        try:
-            report.add(rule(tables, files))
-        except KeyError as exc:
-            report.skipped.append(f"rule {rule_name}: a table lacks column {exc}")
+        report.add(_guarded(rule_name, rule, tables, files))
     report.add(_derived_problems(package_dir, files))
     provenance_problems, provenance_skipped = pending()
     report.add(provenance_problems)
@@ -199,6 +245,16 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     report.facts = len(tables.get("facts", ()))
     say(report.summary())
     return report
+
+
+def _guarded(rule_name: str, rule, tables: dict, files: dict) -> list[Problem]:
+    """A rule's problems; a rule that cannot run on what the package holds is a problem too, never a stop."""
+    try:
+        return rule(tables, files)
+    except Exception as exc:  # the contract keeps what rules rely on; this is the last line of defence
+        return [Problem(DESCRIPTOR, None, None, rule_name, None,
+                        f"the rule could not run on this package ({type(exc).__name__}: {exc}); "
+                        f"fix the problems reported above and validate again")]
 
 
 def _once(earlier: list[Problem], problems: list[Problem]) -> list[Problem]:
@@ -229,9 +285,12 @@ def _start_provenance(tables, files, sources_dir, say):
     """
     if sources_dir is None:
         return lambda: ([], [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS])
-    needed = ("documents", "sources", "facts", "policies", "excluded_mentions")
-    if any(n not in tables for n in needed):
-        return lambda: ([], ["provenance checks: a table they need could not be read"])
+    needed = ("documents", "sources", "facts", "policies", "excluded_mentions", "units", "exclusion_reasons")
+    missing = [n for n in needed if n not in tables]
+    if missing:
+        return lambda: ([Problem(DESCRIPTOR, None, None, "provenance", None,
+                                 f"the checks against the source texts could not run: {', '.join(missing)} could not be read "
+                                 f"(see the problems above)")], [])
     say("checking provenance against the source texts")
     if len(tables["facts"]) < PARALLEL_FACTS or not hasattr(os, "fork"):
         done = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))
@@ -268,8 +327,5 @@ def _provenance(tables, files, sources_dir, share):
     if share[0] == 0:
         problems += found
     skipped += missing
-    try:
-        problems += provenance.check(tables, files, texts, share)
-    except KeyError as exc:
-        skipped.append(f"provenance checks: a table lacks column {exc}")
+    problems += _guarded("provenance", lambda t, f: provenance.check(t, f, texts, share), tables, files)
     return problems, skipped
