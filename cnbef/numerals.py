@@ -32,6 +32,10 @@ _CHINESE_ORDINAL = rf"第[{CHINESE_NUMERAL_CHARS}]+"
 NUMBER_TOKEN = re.compile(rf"{_CHINESE_ORDINAL}|{_ARABIC}|{_CHINESE_COUNT}")
 
 
+# No figure in news text is written with more characters than this (一万二千三百四十五亿 has 11).
+MAX_NUMERAL = 40
+
+
 @dataclass(frozen=True)
 class NumberToken:
     text: str
@@ -68,6 +72,8 @@ def parse_numeral(text: str) -> Decimal:
     >>> parse_numeral("十六"), parse_numeral("两"), parse_numeral("4万多"), parse_numeral("13.1")
     (Decimal('16'), Decimal('2'), Decimal('40000'), Decimal('13.1'))
     """
+    if len(text) > MAX_NUMERAL:
+        raise ValueError(f"a numeral of {len(text):,} characters is not a number as news text writes one")
     s = unicodedata.normalize("NFKC", text).strip().replace("−", "-")
     sign = -1 if s.startswith("-") else 1
     s = s.removeprefix("-").removeprefix("第")

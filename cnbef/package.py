@@ -56,8 +56,18 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, list[tuple[int, int, int, 
         odd.append((row.number, row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
+    # Arrow reads in blocks (1 MB by default) and refuses a cell longer than a block: such a file,
+    # valid CSV, is read again with one block as large as the file.
     def arrow(threads: bool) -> pa.Table:
-        return pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=threads),
+        try:
+            return _read(pacsv.ReadOptions(use_threads=threads))
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            return _read(pacsv.ReadOptions(use_threads=threads, block_size=min(Path(path).stat().st_size + 1, 2**31 - 1)))
+
+    def _read(options) -> pa.Table:
+        return pacsv.read_csv(path, read_options=options,
                               parse_options=pacsv.ParseOptions(invalid_row_handler=collect, ignore_empty_lines=False),
                               convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
                                                                    strings_can_be_null=True))
@@ -96,9 +106,24 @@ def _series(array, like: pd.Series) -> pd.Series:
 
 
 def _cast(col: pd.Series, pattern: str, target: pa.DataType) -> pd.Series:
-    """Cells of the lexical form cast with Arrow (vectorized); the others become missing."""
+    """Cells of the lexical form cast with Arrow (vectorized); the others become missing.
+
+    A cell of the right form that the type cannot hold (a 20-digit integer) becomes missing too,
+    and its type check reports it.
+    """
     text = arrow_strings(col)
-    return _series(pc.cast(pc.if_else(pc.match_substring_regex(text, pattern), text, pa.scalar(None, text.type)), target), col)
+    wellformed = pc.if_else(pc.match_substring_regex(text, pattern), text, pa.scalar(None, text.type))
+    try:
+        return _series(pc.cast(wellformed, target), col)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _series(pa.array([_cast_one(v, target) for v in wellformed.to_pylist()], target), col)
+
+
+def _cast_one(value, target: pa.DataType):
+    try:
+        return pa.scalar(value, pa.string()).cast(target).as_py() if value is not None else None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _date(field: dict, col: pd.Series) -> pd.Series:

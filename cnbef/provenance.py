@@ -40,8 +40,14 @@ def _row(i) -> int:
 def load_documents(documents: pd.DataFrame, sources_dir: Path, file: str):
     """(texts by document_id, problems, skipped) for the documents found in sources_dir."""
     texts, problems, skipped = {}, [], []
+    folder = Path(sources_dir).resolve()
     for i, doc_id, name, sha, chars, size in documents[["document_id", "file_name", "sha256", "char_count", "byte_count"]].itertuples():
         path = Path(sources_dir) / str(name)
+        if Path(str(name)).name != str(name) or str(name).startswith(".") or path.resolve().parent != folder:
+            problems.append(Problem(file, _row(i), "file_name", "document_hash", str(name),
+                                    "must be the name of a file in the sources folder (no folder, no absolute path, "
+                                    "no link out of it); nothing outside that folder is opened"))
+            continue
         if not path.is_file():
             skipped.append(f"provenance checks for document {doc_id}: {path} not found")
             continue

@@ -5,6 +5,9 @@ import json
 from dataclasses import asdict, dataclass, field
 
 
+VALUE_SHOWN = 200  # characters of a cell's value printed with its problem
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem: where it is (file, spreadsheet row, column), which rule, and what to do."""
@@ -23,7 +26,9 @@ class Problem:
     def as_text(self) -> str:
         where = self.file + (f":{self.row}" if self.row is not None else "")
         col = f" column {self.column}" if self.column else ""
-        val = f" = {self.value!r}" if self.value not in (None, "") else ""
+        shown = self.value if self.value is None or len(self.value) <= VALUE_SHOWN else (
+            f"{self.value[:VALUE_SHOWN]}… ({len(self.value):,} characters)")
+        val = f" = {shown!r}" if self.value not in (None, "") else ""
         return f"{where}: [{self.rule}]{col}{val}: {self.message}"
 
 

@@ -415,3 +415,43 @@ def exclusion_reason(tables, files):
                                     f"a {rule_row['name_en']} belongs to a fact, but no fact's quote in {sid} contains "
                                     f"{text!r} at {a}..{b}; quote the fact with its period, or give another reason"))
     return problems
+
+
+# Labels a reader tells rows apart by: two rows with the same one are ambiguous (units' symbols are
+# unique by their Table Schema). Regions are left out: places of the same name exist in several provinces.
+LABELS = {"measures": ("name_zh", "name_en"), "units": ("name_en",), "entities": ("name_zh", "name_en"),
+          "measure_kinds": ("name_zh", "name_en"), "content_types": ("name_zh", "name_en"),
+          "exclusion_reasons": ("name_zh", "name_en")}
+
+
+@rule("unambiguous_labels")
+def unambiguous_labels(tables, files):
+    problems = []
+    for name, columns in LABELS.items():
+        if name not in tables:
+            continue
+        t = tables[name]
+        key = t.columns[0]
+        for column in (c for c in columns if c in t.columns):
+            first = {}
+            for i, label, k in zip(t.index, t[column], t[key]):
+                if pd.isna(label):
+                    continue
+                if label in first:
+                    j, other = first[label]
+                    problems.append(Problem(files[name], _row(i), column, "unambiguous_labels", label,
+                                            f"is also the {column} of {other} (row {_row(j)}); give each row a label of its own"))
+                else:
+                    first[label] = (i, k)
+    return problems
+
+
+@rule("unit_multiplier")
+def unit_multiplier(tables, files):
+    """A unit's multiplier converts to its base unit: zero would turn every value into 0."""
+    if "units" not in tables:
+        return []
+    u = tables["units"]
+    bad = (u["multiplier"] <= 0).fillna(False).to_numpy(dtype=bool)
+    return [Problem(files["units"], _row(i), "multiplier", "unit_multiplier", str(u.at[i, "multiplier"]),
+                    "must be greater than 0 (万 = 10000, 亿 = 100000000; a base unit has 1)") for i in u.index[bad]]

@@ -9,12 +9,16 @@ problem the same way and a problem found by both is reported once.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from .package import INTEGER
 from .report import Problem
 
+INT64_MAX = 2**63 - 1
 TYPE_EXAMPLES = {"integer": "a whole number such as 42", "number": "a number such as 13.1 (ASCII digits, no thousands separator)",
                  "boolean": "true or false", "date": "an ISO date such as 2022-01-31"}
 
@@ -84,7 +88,7 @@ def constraint_problems(file: str, text: pd.DataFrame, frame: pd.DataFrame, sche
         check = str(case.check)
         name, message = ("required", "is empty; this column is required") if check == "not_nullable" else check.split("|", 1)
         value = text.at[case.index, case.column]
-        if name != "required" and pd.isna(value):
+        if pd.isna(value) != (name == "required"):  # a written cell that did not type is a type-error, not an empty one
             continue
         problems.append(Problem(file, _row(case.index), case.column, "constraint-error",
                                 None if pd.isna(value) else str(value), f"{message} (constraint {name})"))
@@ -100,8 +104,10 @@ def type_problems(file: str, text: pd.DataFrame, frame: pd.DataFrame, schema: di
             continue
         bad = text[name].notna() & frame[name].isna()
         for i in text.index[bad.to_numpy()]:
-            problems.append(Problem(file, _row(i), name, "type-error", text.at[i, name],
-                                    f"is not a valid {type_}; expected {TYPE_EXAMPLES.get(type_, type_)}"))
+            value = text.at[i, name]
+            why = (f"is too large for an {type_} (at most {INT64_MAX:,} in size)" if type_ == "integer" and re.fullmatch(INTEGER, str(value))
+                   else f"is not a valid {type_}; expected {TYPE_EXAMPLES.get(type_, type_)}")
+            problems.append(Problem(file, _row(i), name, "type-error", value, why))
     return problems
 
 
