@@ -99,7 +99,7 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None) -> 
     counties = region_table[region_table.level == "county"].reset_index(drop=True)
     county_rows = list(counties.itertuples())
     entities = pd.DataFrame({"entity_id": [f"park_{c}" for c in counties.region_id[:500]],
-                             "name_zh": [f"{z}高新区" for z in counties.name_zh[:500]],
+                             "name_zh": [f"{z}高新区（{c}）" for z, c in zip(counties.name_zh[:500], counties.region_id[:500])],
                              "name_en": [f"High-tech zone {c}" for c in counties.region_id[:500]],
                              "entity_type": "industrial_park", "region_id": counties.region_id[:500], "note": ""})
     entity_ids = list(entities.entity_id)

@@ -1,4 +1,3 @@
-import contextlib
 import csv
 import shutil
 from pathlib import Path
@@ -37,14 +36,18 @@ class PackageCopy:
         with open(self.root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
             return list(csv.reader(fh))
 
-    def write(self, table: str, rows: list[list[str]]) -> None:
+    def write(self, table: str, rows: list[list[str]], rebuild: bool = True) -> None:
         with open(self.root / "data" / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh, lineterminator="\n").writerows(rows)
-        self.refresh()
+        self.refresh(rebuild)
 
-    def refresh(self) -> None:
-        """Keep derived files current, so that a test sees only the fault it injects."""
-        with contextlib.suppress(Exception):  # a deliberately broken table may not build: then it is reported stale
+    def refresh(self, rebuild: bool = True) -> None:
+        """Keep derived files current, so that a test sees only the fault it injects.
+
+        A fault below the level of cells (bytes, encoding, CSV structure) leaves the derived table as
+        it was (rebuild=False): the validator then also reports it stale. A rebuild that fails is an error.
+        """
+        if rebuild:
             flat.write(self.root)
         write_descriptor(self.root, refreshed(self.root))
 

@@ -17,7 +17,7 @@ F, R, U, M = "data/facts.csv", "data/regions.csv", "data/units.csv", "data/measu
 def raw(pkg, table, change):
     path = pkg.root / "data" / f"{table}.csv"
     path.write_bytes(change(path.read_bytes()))
-    pkg.refresh()
+    pkg.refresh(rebuild=False)  # the table may no longer parse: the derived table stays as it was
 
 
 def descriptor(pkg, change):
@@ -28,7 +28,7 @@ def descriptor(pkg, change):
 
 
 def columns(pkg, table, change):
-    pkg.write(table, [change(r) for r in pkg.rows(table)])
+    pkg.write(table, [change(r) for r in pkg.rows(table)], rebuild=False)  # the header no longer fits the schema
 
 
 def cell(table, key, column, value):
@@ -68,7 +68,7 @@ FAULTS = {
     "renamed_column": (lambda p: columns(p, "facts", lambda r: ["qualifier_code" if c == "qualifier" else c for c in r]), F, "incorrect-label", "qualifier", None),
     "reordered_columns": (lambda p: columns(p, "facts", swap), F, "incorrect-label", None, None),
     "duplicated_row": (lambda p: p.write("facts", p.rows("facts") + [p.rows("facts")[1]]), F, "primary-key", None, None),
-    "truncated_row": (lambda p: p.write("facts", [r[:5] if r[0] == GROWTH else r for r in p.rows("facts")]), F, "missing-cell", None, None),
+    "truncated_row": (lambda p: p.write("facts", [r[:5] if r[0] == GROWTH else r for r in p.rows("facts")], rebuild=False), F, "missing-cell", None, None),
     "empty_file": (lambda p: raw(p, "units", lambda b: b""), U, "empty_file", None, "empty"),
     # A quote opened in the last row runs to the end of the file, whatever the rows hold.
     "unclosed_quote": (lambda p: raw(p, "measures", lambda b: b[:b.rstrip(b"\n").rfind(b"\n") + 1] + b'"' + b[b.rstrip(b"\n").rfind(b"\n") + 1:].replace(b'"', b"")),
