@@ -133,6 +133,7 @@ def test_unsafe_descriptor_is_never_fetched(pkg, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("the validator tried to open a network connection")
 
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)  # the name lookup comes first: guard it too
     monkeypatch.setattr(socket.socket, "connect", no_network)
     descriptor(pkg, lambda d: d["resources"][0].update(path="https://example.invalid/x.csv"))
     report = validate_package(pkg.root)
