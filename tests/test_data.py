@@ -47,8 +47,8 @@ def test_csv_is_utf8_lf_header_and_sorted_by_primary_key(name):
 def test_package_identity():
     assert DESCRIPTOR["name"] == "cn-business-environment-facts"
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(r"^## \[(.+?)\]", changelog, re.M).group(1) == json.loads(
-        (ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"], "newest CHANGELOG section"
+    assert re.search(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M).group(1) == json.loads(
+        (ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"], "newest released CHANGELOG section ([Unreleased] notes may stand above it)"
 
 
 def test_every_region_of_a_fact_or_policy_has_its_ancestors():
