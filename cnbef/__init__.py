@@ -3,6 +3,9 @@
     import cnbef
     tables = cnbef.load()                  # every table, typed from its Table Schema
     tables["facts"].loc["000-luohe-f17"]   # 2.96 亿元: value 2.96, value_normalized 296000000.0
+
+The data package ships inside the installed package (cnbef/package/); in a checkout of the
+repository it is the checkout itself.
 """
 from __future__ import annotations
 
@@ -12,7 +15,13 @@ import pandas as pd
 
 from .package import lookup, read_descriptor, read_text_table, resource_schema, typed
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+def _package_dir() -> Path:
+    installed = Path(__file__).resolve().parent / "package"
+    return installed if (installed / "datapackage.json").is_file() else Path(__file__).resolve().parent.parent
+
+
+PACKAGE_DIR = _package_dir()
+__version__ = read_descriptor(PACKAGE_DIR)["version"]  # declared once: the data package's version
 
 
 def _categories(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:

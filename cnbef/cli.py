@@ -39,8 +39,8 @@ def _limit(text: str) -> int | None:
     return n or None
 
 
-def main(argv: list[str]) -> int:
-    parser = _Parser(prog="validate.py", description="Validate the cn-business-environment-facts package.",
+def main(argv: list[str], prog: str = "validate.py") -> int:
+    parser = _Parser(prog=prog, description="Validate the cn-business-environment-facts package.",
                      epilog="Exit 0 when valid, 1 when the data has problems (or the validator stopped on something it "
                             "does not handle), 2 for a usage error.")
     parser.json = _wants_json(argv)

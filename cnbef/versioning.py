@@ -29,6 +29,7 @@ def materialize(spec: str, repo: Path) -> Path:
     """A folder holding the package as ``spec`` names it: an existing folder, or a git revision of ``repo``."""
     if Path(spec).is_dir():
         return Path(spec)
+    spec = release_revision(repo, spec) or spec
     out = Path(tempfile.mkdtemp(prefix="cnbef-"))
     try:
         tar = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", spec, "--", "datapackage.json", "data", "schemas"],
@@ -38,6 +39,30 @@ def materialize(spec: str, repo: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
         archive.extractall(out, filter="data")
     return out
+
+
+def _git_ok(repo: Path, *args) -> str | None:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def release_revision(repo: Path, spec: str) -> str | None:
+    """The commit of release ``spec`` (v1.2.0 or 1.2.0) when git does not know it as a revision (a clone without tags).
+
+    The repository records its releases itself: the release commit is the one that set
+    datapackage.json's "version" to that number (release.py writes it there); the "Release vX.Y.Z"
+    commit message is a second witness.
+    """
+    m = re.fullmatch(r"v?(\d+\.\d+\.\d+)", spec)
+    if m is None or _git_ok(repo, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"):
+        return None
+    version = m.group(1)
+    by_descriptor = _git_ok(repo, "log", "--reverse", "--format=%H", "-G", f'"version": "{re.escape(version)}"', "--", "datapackage.json")
+    for sha in (by_descriptor or "").split():
+        described = _git_ok(repo, "show", f"{sha}:datapackage.json")
+        if described and json.loads(described).get("version") == version:
+            return sha
+    return next((sha for v, sha in releases(repo) if v == version), None)
 
 
 def release_tags(repo: Path) -> list[str]:

@@ -1,35 +1,11 @@
 #!/usr/bin/env python3
-"""Build data/facts_flat.csv (and its schema) from the normalized tables, then refresh bytes and hashes.
-
-Exit 0 when written (or, with --check, up to date), 1 when --check finds it stale, 2 for a usage error.
-"""
-import argparse
+"""Alias of `cnbef build-flat` (see `cnbef build-flat --help`), kept for CI and for those who call the script."""
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cnbef import flat  # noqa: E402
-from cnbef.metadata import refreshed, write_descriptor  # noqa: E402
-
-
-def main(argv):
-    parser = argparse.ArgumentParser(prog="build_flat.py", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("--check", action="store_true", help="only say whether the file is stale; write nothing")
-    args = parser.parse_args(argv)
-    if args.check:
-        stale = flat.stale(ROOT)
-        if stale:
-            print(", ".join(stale) + ": out of date; run python scripts/build_flat.py")
-            return 1
-        print(f"{flat.PATH}: up to date")
-        return 0
-    flat.write(ROOT)
-    write_descriptor(ROOT, refreshed(ROOT))
-    print(f"{flat.PATH} and {flat.SCHEMA_PATH} written; datapackage.json bytes/hashes refreshed")
-    return 0
-
+from cnbef.commands.build_flat import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

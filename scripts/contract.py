@@ -1,34 +1,11 @@
 #!/usr/bin/env python3
-"""Regenerate cnbef/contract.json, the resources, fields, types and keys the validator's rules rely on.
-
-It is generated from this repository's datapackage.json and schemas/: run it after changing them.
-Exit 0 when written (or, with --check, up to date), 1 when --check finds it stale, 2 for a usage error.
-"""
-import argparse
+"""Alias of `cnbef contract` (see `cnbef contract --help`), kept for CI and for those who call the script."""
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cnbef.contract import CONTRACT, build, dump  # noqa: E402
-
-
-def main(argv):
-    parser = argparse.ArgumentParser(prog="contract.py", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("--check", action="store_true", help="only say whether it is stale; write nothing")
-    args = parser.parse_args(argv)
-    wanted = dump(build(ROOT))
-    if args.check:
-        if not CONTRACT.is_file() or CONTRACT.read_text(encoding="utf-8") != wanted:
-            print(f"{CONTRACT.name}: out of date with datapackage.json and schemas/; run python scripts/contract.py")
-            return 1
-        print(f"{CONTRACT.name}: up to date")
-        return 0
-    CONTRACT.write_text(wanted, encoding="utf-8")
-    print(f"{CONTRACT.relative_to(ROOT)} written")
-    return 0
-
+from cnbef.commands.contract import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -1,36 +1,11 @@
 #!/usr/bin/env python3
-"""Recompute the bytes and sha256 hash of every table in datapackage.json.
-
-Exit 0 when written (or, with --check, up to date), 1 when --check finds them stale, 2 for a usage error.
-"""
-import argparse
+"""Alias of `cnbef refresh` (see `cnbef refresh --help`), kept for CI and for those who call the script."""
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cnbef.metadata import refreshed, stale_resources, write_descriptor  # noqa: E402
-
-
-def main(argv):
-    parser = argparse.ArgumentParser(prog="refresh_metadata.py", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("package_dir", nargs="?", type=Path, default=ROOT, help="folder holding datapackage.json (default: this checkout)")
-    parser.add_argument("--check", action="store_true", help="only say whether they are stale; write nothing")
-    args = parser.parse_args(argv)
-    if not (args.package_dir / "datapackage.json").is_file():
-        parser.error(f"{args.package_dir}: no datapackage.json here")
-    stale = stale_resources(args.package_dir)
-    if args.check:
-        if stale:
-            print("datapackage.json: bytes/hash out of date for " + ", ".join(stale) + "; run python scripts/refresh_metadata.py")
-            return 1
-        print("datapackage.json: bytes and hashes up to date")
-        return 0
-    write_descriptor(args.package_dir, refreshed(args.package_dir))
-    print("datapackage.json: refreshed " + (", ".join(stale) if stale else "nothing (already up to date)"))
-    return 0
-
+from cnbef.commands.refresh_metadata import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -1,29 +1,11 @@
 #!/usr/bin/env python3
-"""Write a synthetic valid package of N facts: python scripts/synth.py N [--out DIR] [--seed S]
-
-Its source texts go to DIR/sources; validate it with
-python scripts/validate.py DIR --sources DIR/sources
-"""
-import argparse
+"""Alias of `cnbef synth` (see `cnbef synth --help`), kept for CI and for those who call the script."""
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cnbef.synth import build  # noqa: E402
-
-
-def main(argv):
-    parser = argparse.ArgumentParser(prog="synth.py", description=__doc__.splitlines()[0])
-    parser.add_argument("n", type=int)
-    parser.add_argument("--out", type=Path, default=Path("dist/synth"))
-    parser.add_argument("--seed", type=int, default=2022)
-    args = parser.parse_args(argv)
-    out = build(args.n, args.out, args.seed)
-    print(f"{out}: {args.n} facts; sources in {out / 'sources'}")
-    return 0
-
+from cnbef.commands.synth import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

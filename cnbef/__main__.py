@@ -1,0 +1,53 @@
+"""`cnbef` and `python -m cnbef`: one command, a subcommand for each job.
+
+Each subcommand has its own --help. Exit codes are the subcommand's: 0 done (or valid), 1 refused,
+stale or invalid, 2 a usage error.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+# subcommand: (module, what it does)
+COMMANDS = {
+    "validate": ("cnbef.cli", "validate the whole package (structure, rules, provenance against the source texts)"),
+    "export": ("cnbef.commands.export", "export to SQLite, Parquet and Excel"),
+    "diff": ("cnbef.commands.diff", "compare two versions (folders or git revisions) row by row"),
+    "release": ("cnbef.commands.release", "cut a release: check, changelog, version, commit and tag"),
+    "refresh": ("cnbef.commands.refresh_metadata", "recompute the bytes and hashes in datapackage.json"),
+    "build-flat": ("cnbef.commands.build_flat", "rebuild data/facts_flat.csv from the normalized tables"),
+    "docs": ("cnbef.commands.docs", "regenerate the generated parts of the README and docs"),
+    "chart": ("cnbef.commands.chart", "draw docs/key-indicators.png"),
+    "contract": ("cnbef.commands.contract", "regenerate cnbef/contract.json from the Table Schemas"),
+    "locate": ("cnbef.commands.locate", "find a quote's offsets in a source text, for curating"),
+    "synth": ("cnbef.commands.synth", "write a synthetic package of N facts"),
+    "bench": ("cnbef.commands.bench", "benchmark validation at several sizes"),
+}
+
+
+def usage() -> str:
+    width = max(map(len, COMMANDS))
+    lines = ["usage: cnbef COMMAND [ARGS] (cnbef COMMAND --help for each)", "", "commands:"]
+    lines += [f"  {name:<{width}}  {what}" for name, (_, what) in COMMANDS.items()]
+    lines += ["", "  --version  print the package version"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(usage())
+        return 0 if argv else 2
+    if argv[0] == "--version":
+        from . import __version__
+        print(f"cn-business-environment-facts {__version__}")
+        return 0
+    if argv[0] not in COMMANDS:
+        print(f"cnbef: unknown command {argv[0]!r}\n\n{usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return module.main(argv[1:], **({"prog": "cnbef validate"} if argv[0] == "validate" else {}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The subcommands of `cnbef`, one module each; scripts/*.py are thin aliases of them."""

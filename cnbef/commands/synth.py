@@ -1,0 +1,26 @@
+"""Write a synthetic valid package of N facts: cnbef synth N [--out DIR] [--seed S]
+
+Its source texts go to DIR/sources; validate it with
+cnbef validate DIR --sources DIR/sources
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from .. import PACKAGE_DIR as ROOT
+from ..synth import build
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="cnbef synth", description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--out", type=Path, default=Path("dist/synth"))
+    parser.add_argument("--seed", type=int, default=2022)
+    args = parser.parse_args(argv)
+    out = build(args.n, args.out, args.seed)
+    print(f"{out}: {args.n} facts; sources in {out / 'sources'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
