@@ -44,7 +44,8 @@ def main(argv: list[str], prog: str = "validate.py") -> int:
                      epilog="Exit 0 when valid, 1 when the data has problems (or the validator stopped on something it "
                             "does not handle), 2 for a usage error.")
     parser.json = _wants_json(argv)
-    parser.add_argument("package_dir", nargs="?", default=".", help="folder holding datapackage.json (default: .)")
+    parser.add_argument("package_dir", nargs="?", help="folder holding datapackage.json (default: this folder if it "
+                                                        "holds one, else the package installed with cnbef)")
     parser.add_argument("--sources", type=Path, help="folder of the source texts; without it, provenance checks are skipped")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--engine", choices=ENGINES, default="fast",
@@ -57,6 +58,9 @@ def main(argv: list[str], prog: str = "validate.py") -> int:
     if args.sources is not None and not args.sources.is_dir():
         parser.error(f"--sources {args.sources}: not a folder")
     as_json = args.format == "json"
+    if args.package_dir is None:
+        from . import PACKAGE_DIR
+        args.package_dir = "." if Path("datapackage.json").is_file() else PACKAGE_DIR
     try:
         report = validate_package(Path(args.package_dir), args.sources, engine=args.engine, progress=args.progress)
     except UsageError as exc:

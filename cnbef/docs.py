@@ -1,4 +1,4 @@
-"""The README's generated parts: the package figures and the data dictionary.
+"""The generated parts of the documentation: the README's figures and docs/data-dictionary.md.
 
 Both come from datapackage.json, the Table Schemas and the tables, so a new page or
 a new field updates them with ``python scripts/docs.py``; a test fails when they are stale.
@@ -72,14 +72,25 @@ def figures(package_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-BLOCKS = {"package-figures": figures, "data-dictionary": data_dictionary}
+# file: {block name: what builds it}
+BLOCKS = {"README.md": {"package-figures": figures}, "docs/data-dictionary.md": {"data-dictionary": data_dictionary}}
 
 
-def render(readme: str, package_dir: Path) -> str:
-    """The README with every generated block rebuilt from the package."""
-    for name, build in BLOCKS.items():
+def render(text: str, package_dir: Path, blocks: dict | None = None) -> str:
+    """``text`` with every generated block rebuilt from the package (the README's blocks by default)."""
+    for name, build in (BLOCKS["README.md"] if blocks is None else blocks).items():
         start, end = _marker(name)
-        head, rest = readme.split(start, 1)
+        head, rest = text.split(start, 1)
         _, tail = rest.split(end, 1)
-        readme = f"{head}{start}\n{build(package_dir)}{end}{tail}"
-    return readme
+        text = f"{head}{start}\n{build(package_dir)}{end}{tail}"
+    return text
+
+
+def rendered(root: Path) -> dict[Path, tuple[str, str]]:
+    """Each documentation file with generated parts: (as it is, as it should be)."""
+    out = {}
+    for name, blocks in BLOCKS.items():
+        path = Path(root) / name
+        current = path.read_text(encoding="utf-8")
+        out[path] = (current, render(current, root, blocks))
+    return out
