@@ -22,6 +22,7 @@ COMMANDS = {
     "locate": ("cnbef.commands.locate", "find a quote's offsets in a source text, for curating"),
     "synth": ("cnbef.commands.synth", "write a synthetic package of N facts"),
     "bench": ("cnbef.commands.bench", "benchmark validation at several sizes"),
+    "site": ("cnbef.commands.site", "build the Datasette site of the package, and serve it on 127.0.0.1"),
 }
 
 

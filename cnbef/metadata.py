@@ -5,6 +5,7 @@ table edited without refreshing them fails validation: stale metadata cannot lan
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -21,13 +22,32 @@ def file_stats(path: Path) -> dict:
     return stats_of(Path(path).read_bytes())
 
 
+def sources_of(package_dir: Path) -> list[dict] | None:
+    """The descriptor's "sources": one per page of documents.csv, cited by its SHA-256 (the text is not redistributed)."""
+    path = Path(package_dir) / "data" / "documents.csv"
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8", newline="") as fh:
+        documents = list(csv.DictReader(fh))
+    out = []
+    for d in documents:
+        first, last = d.get("published_earliest"), d.get("published_latest")
+        when = "date unknown" if not first else (first if first == last else f"{first} to {last}")
+        what = d.get("description", "").split(":")[0].rstrip(".")
+        out.append({"title": f"{d['document_id']}: {what} ({when}); not redistributed, cited by SHA-256 {d['sha256']}"})
+    return out
+
+
 def refreshed(package_dir: Path) -> dict:
-    """The descriptor with bytes and hash recomputed for every resource file inside the package."""
+    """The descriptor with bytes and hash recomputed for every resource file inside the package, and its sources listed."""
     descriptor = read_descriptor(package_dir)
     for res in descriptor["resources"]:
         path = res.get("path")
         if unsafe_path(path) is None and (Path(package_dir) / path).is_file():
             res.update(file_stats(Path(package_dir) / path))
+    sources = sources_of(package_dir)
+    if sources is not None:
+        descriptor["sources"] = sources
     return descriptor
 
 
@@ -41,7 +61,8 @@ def write_descriptor(package_dir: Path, descriptor: dict) -> None:
 
 def stale_resources(package_dir: Path) -> list[str]:
     """Names of resources whose bytes or hash in the descriptor do not match their file."""
-    current = read_descriptor(package_dir)["resources"]
-    fresh = refreshed(package_dir)["resources"]
-    return [old.get("name") for old, new in zip(current, fresh)
-            if (old.get("bytes"), old.get("hash")) != (new.get("bytes"), new.get("hash"))]
+    current = read_descriptor(package_dir)
+    fresh = refreshed(package_dir)
+    stale = [old.get("name") for old, new in zip(current["resources"], fresh["resources"])
+             if (old.get("bytes"), old.get("hash")) != (new.get("bytes"), new.get("hash"))]
+    return stale + (["sources (the pages of documents.csv)"] if current.get("sources") != fresh.get("sources") else [])

@@ -1,5 +1,6 @@
 """Diff, version policy, id stability and releases, on packages built in the tests."""
 import json
+import os
 import subprocess
 import sys
 
@@ -278,3 +279,26 @@ def test_release_updates_citation_and_chart(repo):
     assert 'version: "1.0.1"' in citation and 'date-released: "2027-01-02"' in citation
     assert (repo.root / "docs" / "key-indicators.png").read_bytes() != (ROOT / "docs" / "key-indicators.png").read_bytes()
     assert git(repo.root, "status", "--porcelain") == ""
+
+
+def test_releases_are_found_in_a_clone_without_tags(repo, tmp_path):
+    """The repository records its releases itself: datapackage.json's version history, not only tags."""
+    release(repo.root, "1.0.0", "2026-11-26")
+    repo.set("facts", GROWTH, "note", "corrected")
+    commit(repo.root, "correct a note")
+    release(repo.root, "1.0.1", "2026-11-27")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-tags", str(repo.root), str(clone)], check=True)
+    assert git(clone, "tag") == ""
+    # Rewrite every commit message, as a squash-and-rename merge would: only the descriptor still tells.
+    subprocess.run(["git", "-C", str(clone), "filter-branch", "-f", "--msg-filter", "sed s/Release/Published/"],
+                   capture_output=True, check=True, env={**os.environ, "FILTER_BRANCH_SQUELCH_WARNING": "1"})
+    assert "Release v" not in git(clone, "log", "--format=%s")
+    for spec in ("v1.0.0", "1.0.0"):
+        done = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), spec, "v1.0.1", "--repo", str(clone)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"facts: ~ {GROWTH} note: '' -> 'corrected'" in done.stdout
+    missing = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "v9.9.9", "HEAD", "--repo", str(clone)],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "neither a folder nor a git revision" in missing.stdout
