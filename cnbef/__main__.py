@@ -19,6 +19,8 @@ COMMANDS = {
     "docs": ("cnbef.commands.docs", "regenerate the generated parts of the README and docs"),
     "chart": ("cnbef.commands.chart", "draw docs/key-indicators.png"),
     "contract": ("cnbef.commands.contract", "regenerate cnbef/contract.json from the Table Schemas"),
+    "draft": ("cnbef.commands.draft", "draft a review file with a candidate row for every number of a new page"),
+    "add": ("cnbef.commands.add", "merge a reviewed page's accepted rows into the tables, then validate"),
     "locate": ("cnbef.commands.locate", "find a quote's offsets in a source text, for curating"),
     "synth": ("cnbef.commands.synth", "write a synthetic package of N facts"),
     "bench": ("cnbef.commands.bench", "benchmark validation at several sizes"),

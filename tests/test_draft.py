@@ -1,0 +1,186 @@
+"""Drafting a page, reviewing it, adding it: on the made-up page, taken out of the package first."""
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from cnbef.add import AddError, add
+from cnbef.draft import DraftError, draft, write_review
+from cnbef.validate import validate_package
+from conftest import ROOT
+from made_up_page import AREA, COUNT, DOC, GROWTH, MENTION, MONEY, RANK, S, SHARE, TARGET, TEXT
+
+FILE = f"{DOC}.txt"
+
+
+@pytest.fixture
+def fresh(pkg):
+    """The package with the made-up page's spans but none of its numbers: a page to draft."""
+    curated = {name: [r for r in pkg.table(name) if r["source_id"] == S] for name in ("facts", "excluded_mentions")}
+    for name in curated:
+        rows = pkg.rows(name)
+        pkg.write(name, [rows[0]] + [r for r in rows[1:] if not r[0].startswith(S)])
+    pkg.curated = curated
+    return pkg
+
+
+def _drafted(pkg):
+    return {int(r["value_start"]): r for r in draft(pkg.root, pkg.sources, FILE)}
+
+
+@pytest.mark.parametrize("fact", [MONEY, GROWTH, COUNT, AREA, SHARE, RANK, TARGET])
+def test_the_mechanical_columns_are_drafted_as_curated(fresh, fact):
+    want = next(r for r in fresh.curated["facts"] if r["fact_id"] == fact)
+    got = _drafted(fresh)[int(want["value_start"])]
+    assert got["proposal"] == "fact"
+    for column in ("value_text", "unit_id", "qualifier", "qualifier_text", "period_start", "period_end", "period_inferred", "region_id"):
+        assert got[column] == want[column], (column, got[column], want[column])
+    assert float(got["value"]) == float(want["value"]) and got["quote"] in TEXT and want["value_text"] in got["quote"]
+
+
+def test_claim_type_cues_and_exclusions_are_proposed(fresh):
+    drafted = _drafted(fresh)
+    target = next(r for r in fresh.curated["facts"] if r["fact_id"] == TARGET)
+    assert drafted[int(target["value_start"])]["claim_type"] == "target"  # 力争
+    mention = fresh.curated["excluded_mentions"][0]
+    got = drafted[int(mention["char_start"])]
+    assert (got["proposal"], got["reason"], got["mention_text"]) == ("mention", "period", mention["text"])
+
+
+def test_traditional_script_and_chinese_numerals_are_drafted(fresh):
+    text = TEXT.replace("新增规模以上工业企业13家", "新增規模以上工業企業十三家").replace("2651.25亿元", "2651.25億元")
+    (fresh.sources.parent / "trad").mkdir()
+    (fresh.sources.parent / "trad" / FILE).write_text(text, encoding="utf-8")
+    rows = {r["value_text"]: r for r in draft(fresh.root, fresh.sources.parent / "trad", FILE)}
+    count, money = (next(r for r in fresh.curated["facts"] if r["fact_id"] == f) for f in (COUNT, MONEY))
+    assert rows["十三"]["value"] == "13" and rows["十三"]["unit_id"] == count["unit_id"]
+    assert rows["2651.25"]["unit_id"] == money["unit_id"]  # 億元 read as 亿元
+
+
+def _review(pkg, tmp_path, edit=None):
+    """The draft, reviewed as a curator would: the proposal taken, the measure and the notes filled in."""
+    rows = draft(pkg.root, pkg.sources, FILE)
+    measures = {int(r["value_start"]): r["measure_id"] for r in pkg.curated["facts"]}
+    for r in rows:
+        r["decision"] = r["proposal"]
+        if r["proposal"] == "fact":
+            r["measure_id"] = measures[int(r["value_start"])]
+            r["entity_id"] = ""
+    if edit:
+        edit(rows)
+    return write_review(rows, tmp_path / "review.csv")
+
+
+def _snapshot(pkg):
+    return {p: p.read_bytes() for p in (pkg.root / "data").glob("*.csv")} | {pkg.root / "datapackage.json": (pkg.root / "datapackage.json").read_bytes()}
+
+
+def test_a_reviewed_page_is_added_and_the_package_is_valid(fresh, tmp_path):
+    outcome = add(fresh.root, _review(fresh, tmp_path), fresh.sources)
+    assert outcome.ok, outcome.problems or outcome.invalid
+    assert outcome.added["facts"] == [f"{S}-f{n:02d}" for n in range(1, 8)] and outcome.added["excluded_mentions"] == [f"{S}-x01"]
+    ids = [r[0] for r in fresh.rows("facts")[1:]]
+    assert ids == sorted(ids)
+    assert validate_package(fresh.root, fresh.sources).problems == []
+
+
+def test_ids_are_never_reused(fresh, tmp_path):
+    (fresh.root / "CHANGELOG.md").write_text(f"## [9.0.0]\n- facts: removed `{S}-f07`\n", encoding="utf-8")
+    outcome = add(fresh.root, _review(fresh, tmp_path), fresh.sources)
+    assert outcome.added["facts"][0] == f"{S}-f08"
+
+
+def _first_fact(rows):
+    return next(r for r in rows if r["proposal"] == "fact")
+
+
+@pytest.mark.parametrize("name, edit, says", [
+    ("undecided", lambda rows: _first_fact(rows).update(decision=""), "decision: is empty"),
+    ("unknown_decision", lambda rows: _first_fact(rows).update(decision="maybe"), "'maybe' is not one of"),
+    ("measure_missing", lambda rows: _first_fact(rows).update(measure_id=""), "measure_id: is empty"),
+    ("code_as_number", lambda rows: _first_fact(rows).update(region_id="411100.0"), "a spreadsheet turned the code into a number"),
+    ("offset_as_number", lambda rows: _first_fact(rows).update(value_start="1.2E+02"), "is not a whole number"),
+])
+def test_a_wrong_review_row_is_reported_and_nothing_is_written(fresh, tmp_path, name, edit, says):
+    before = _snapshot(fresh)
+    review = _review(fresh, tmp_path, edit)
+    outcome = add(fresh.root, review, fresh.sources)
+    assert not outcome.ok and any(says in p and p.startswith("review.csv:") for p in outcome.problems), outcome.problems
+    assert _snapshot(fresh) == before
+
+
+def test_a_merge_that_breaks_the_package_is_undone(fresh, tmp_path):
+    before = _snapshot(fresh)
+    review = _review(fresh, tmp_path, lambda rows: _first_fact(rows).update(unit_id="mu"))
+    outcome = add(fresh.root, review, fresh.sources)
+    assert outcome.invalid and "unit_in_text" in outcome.invalid
+    assert _snapshot(fresh) == before
+
+
+def test_a_review_file_saved_by_excel_is_read(fresh, tmp_path):
+    review = _review(fresh, tmp_path)
+    raw = review.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # written with a BOM, so Excel opens it as UTF-8
+    review.write_bytes(raw.replace(b"\n", b"\r\n"))  # and saved back with CRLF
+    assert add(fresh.root, review, fresh.sources).ok
+
+
+def test_a_review_file_that_is_not_utf8_is_refused(fresh, tmp_path):
+    review = _review(fresh, tmp_path)
+    review.write_bytes(review.read_bytes().decode("utf-8-sig").encode("gb18030"))
+    with pytest.raises(AddError, match="not UTF-8"):
+        add(fresh.root, review, fresh.sources)
+
+
+@pytest.mark.parametrize("content, says", [
+    (TEXT.encode("gb18030"), "not UTF-8"), (b"", "empty"), ("没有数字的一页。".encode(), "no numbers"),
+])
+def test_a_page_that_cannot_be_drafted_says_why(fresh, tmp_path, content, says):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / FILE).write_bytes(content)
+    with pytest.raises(DraftError, match=says):
+        draft(fresh.root, folder, FILE)
+
+
+def test_a_page_not_yet_in_documents_csv_is_refused(fresh, tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "998_0000000000000000.txt").write_text("增长5%。", encoding="utf-8")
+    with pytest.raises(DraftError, match="add its documents.csv row"):
+        draft(fresh.root, folder, "998_0000000000000000.txt")
+
+
+def test_a_curated_page_is_refused(pkg):
+    with pytest.raises(DraftError, match="already in the package"):
+        draft(pkg.root, pkg.sources, FILE)
+
+
+def test_the_commands(fresh, tmp_path):
+    cnbef = [sys.executable, "-m", "cnbef"]
+    out = tmp_path / "r.csv"
+    done = subprocess.run([*cnbef, "draft", FILE, "--sources", str(fresh.sources), "--package", str(fresh.root), "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and f"{out}:" in done.stdout and "cnbef add" in done.stdout
+    refused = subprocess.run([*cnbef, "add", str(out), "--sources", str(fresh.sources), "--package", str(fresh.root)],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert refused.returncode == 1 and "decision: is empty" in refused.stdout and "nothing added" in refused.stdout
+
+
+def test_locate_picks_an_occurrence_of_a_mention(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("2022年，甲。2022年，乙增长5%。", encoding="utf-8")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "cnbef", "locate", str(page), *a], capture_output=True, text=True, cwd=ROOT)  # noqa: E731
+    assert run("2022年", "--mention").returncode == 1
+    assert "char_start=8 char_end=13" in run("2022年", "--mention", "--occurrence", "2").stdout
+    assert "char_start=8 char_end=13" in run("2022年", "--mention", "--context", "2022年，乙").stdout
+    assert "value_start=17" in run("2022年，乙增长5%", "5", "--context", "2022年，乙增长5%").stdout
+
+
+def test_the_measured_table_in_the_docs_is_current(sources_dir):
+    from cnbef.draft import accuracy, accuracy_table
+    docs = (ROOT / "docs" / "curation.md").read_text(encoding="utf-8")
+    assert accuracy_table(accuracy(ROOT, sources_dir)) in docs, "run cnbef draft --measure --write"
+    with open(ROOT / "data" / "facts.csv", encoding="utf-8", newline="") as fh:
+        assert sum(1 for _ in csv.reader(fh)) > 1
