@@ -26,6 +26,7 @@ FACT_FIELDS = ["source_id", "region_id", "entity_id", "measure_id", "value", "va
 FACT_REQUIRED = ["source_id", "region_id", "measure_id", "value", "value_text", "unit_id", "unit_implied", "qualifier",
                  "claim_type", "period_inferred", "quote", "quote_start", "quote_end", "value_start"]
 MENTION_REQUIRED = ["source_id", "mention_text", "mention_start", "mention_end", "reason"]
+UNIT_REQUIRED = ["unit_id", "unit_symbol", "unit_name_en", "unit_dimension", "unit_base_unit_id", "unit_multiplier"]
 INTEGERS = ["quote_start", "quote_end", "value_start", "mention_start", "mention_end"]
 # What a spreadsheet does to codes and numbers when it opens a CSV.
 SPREADSHEET_NUMBER = re.compile(r"[0-9]+\.0+|[0-9.]+[eE][+-]?[0-9]+")
@@ -69,7 +70,7 @@ def _check(path: Path, n: int, row: dict) -> list[str]:
     if decision == "reject":
         return []
     problems = []
-    for column in FACT_REQUIRED if decision == "fact" else MENTION_REQUIRED:
+    for column in {"fact": FACT_REQUIRED, "mention": MENTION_REQUIRED, "unit": UNIT_REQUIRED}[decision]:
         if not (row.get(column) or "").strip():
             problems.append(f"{where}: {column}: is empty; a {decision} needs it")
     for column in INTEGERS:
@@ -117,10 +118,15 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
             outcome.rejected.append(n)
     if outcome.problems:
         return outcome
-    facts, mentions = [], []
+    facts, mentions, units = [], [], []
     for row in rows:
         decision = row["decision"].strip().lower()
-        if decision == "fact":
+        if decision == "unit":
+            units.append({"unit_id": row["unit_id"].strip(), "symbol": row["unit_symbol"].strip(), "name_en": row["unit_name_en"].strip(),
+                          "dimension": row["unit_dimension"].strip(), "base_unit_id": row["unit_base_unit_id"].strip(),
+                          "multiplier": row["unit_multiplier"].strip(), "currency_code": (row.get("unit_currency_code") or "").strip(),
+                          "note": (row.get("note") or "").strip()})
+        elif decision == "fact":
             facts.append({k: (row.get(k) or "").strip() for k in FACT_FIELDS})
         elif decision == "mention":
             mentions.append({"source_id": row["source_id"].strip(), "text": row["mention_text"], "char_start": row["mention_start"].strip(),
@@ -131,12 +137,14 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
             for r, new_id in zip(mine, _next_ids(package_dir, table, source_id, letter, len(mine))):
                 r[key] = new_id
         outcome.added[table] = [r[key] for r in new]
-    files = [package_dir / "data" / f"{t}.csv" for t in ("facts", "excluded_mentions")]
+    outcome.added["units"] = [u["unit_id"] for u in units]
+    files = [package_dir / "data" / f"{t}.csv" for t in ("facts", "excluded_mentions", "units")]
     derived = [package_dir / flat.PATH, package_dir / flat.SCHEMA_PATH, package_dir / "datapackage.json"]
     saved = {p: p.read_bytes() for p in files + derived if p.is_file()}
     try:
         _merge(files[0], facts)
         _merge(files[1], mentions)
+        _merge(files[2], units)
         flat.write(package_dir)
         write_descriptor(package_dir, refreshed(package_dir))
         report = validate_package(package_dir, sources_dir)

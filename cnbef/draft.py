@@ -31,8 +31,9 @@ REVIEW_COLUMNS = [
     "unit_id", "unit_written", "unit_implied", "qualifier", "qualifier_text", "claim_type",
     "period_start", "period_end", "period_text", "period_inferred", "region_id", "entity_id", "measure_id",
     "mention_text", "mention_start", "mention_end", "reason", "note",
+    "unit_symbol", "unit_name_en", "unit_dimension", "unit_base_unit_id", "unit_multiplier", "unit_currency_code",
 ]
-DECISIONS = ("fact", "mention", "reject")
+DECISIONS = ("fact", "mention", "unit", "reject")
 # Cue words of a claim type in the clause, strongest first.
 CLAIM_CUES = [("capacity", r"年产|产能|生产能力|年处理"), ("projection", r"预计|可实现|有望|将达"),
               ("target", r"目标|力争|确保|争取|突破|达到.*以上|到20[0-9]{2}年"), ("plan", r"计划|拟|谋划|将")]
@@ -233,7 +234,22 @@ def draft(package_dir: Path, sources_dir: Path, file_name: str, only: str | None
             rows.append(_row(text, a, b, token, span, page, written_at, regions, measures))
             if rows[-1]["proposal"] == "mention":
                 covered = int(rows[-1]["mention_end"])
-    return _periods_of_facts(text, rows)
+    return _periods_of_facts(text, rows) + _new_units(rows)
+
+
+def _new_units(rows: list[dict]) -> list[dict]:
+    """A proposed units.csv row for each symbol written after a number that units.csv does not have."""
+    out = []
+    for symbol in dict.fromkeys(r["unit_written"] for r in rows if r["proposal"] == "fact" and r["unit_written"]
+                                and r["unit_written"] != "(as units.csv)"):
+        row = dict.fromkeys(REVIEW_COLUMNS, "")
+        row.update(proposal="unit", unit_symbol=symbol, unit_multiplier="1",
+                   status="a unit written in the page that units.csv lacks: give unit_id (snake_case), unit_name_en, "
+                          "unit_dimension, unit_base_unit_id and unit_multiplier, then decision unit (or reject it: "
+                          "the symbol may be a word that follows the number, not a unit)",
+                   context=next(r["context"] for r in rows if r["unit_written"] == symbol))
+        out.append(row)
+    return out
 
 
 def _periods_of_facts(text: str, rows: list[dict]) -> list[dict]:
@@ -334,7 +350,7 @@ def accuracy(package_dir: Path, sources_dir: Path) -> list[dict]:
     for doc in documents.itertuples():
         if not (Path(sources_dir) / doc.file_name).is_file():
             continue
-        rows = draft(package_dir, sources_dir, doc.file_name, curated_too=True)
+        rows = [r for r in draft(package_dir, sources_dir, doc.file_name, curated_too=True) if r["proposal"] != "unit"]
         at = {int(r["value_start"]): r for r in rows}
         f = facts[facts["source_id"].map(doc_of) == doc.document_id]
         x = mentions[mentions["source_id"].map(doc_of) == doc.document_id]

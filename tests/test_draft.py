@@ -184,3 +184,25 @@ def test_the_measured_table_in_the_docs_is_current(sources_dir):
     assert accuracy_table(accuracy(ROOT, sources_dir)) in docs, "run cnbef draft --measure --write"
     with open(ROOT / "data" / "facts.csv", encoding="utf-8", newline="") as fh:
         assert sum(1 for _ in csv.reader(fh)) > 1
+
+
+def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
+    m2 = next(r for r in fresh.curated["facts"] if r["fact_id"] == AREA)["unit_id"]
+    units = fresh.rows("units")
+    fresh.write("units", [units[0]] + [u for u in units[1:] if u[0] != m2])  # the page writes 万平方米, units.csv lacks it
+    rows = draft(fresh.root, fresh.sources, FILE)
+    (proposed,) = [r for r in rows if r["proposal"] == "unit"]
+    assert proposed["unit_symbol"] == "万平方米" and "units.csv lacks" in proposed["status"]
+    measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
+    base = next(u for u in units[1:] if u[0] == m2)
+    for r in rows:
+        r["decision"] = r["proposal"]
+        if r["proposal"] == "fact":
+            r.update(measure_id=measures[int(r["value_start"])], entity_id="")
+            if r["unit_written"] == "万平方米":
+                r.update(unit_id=m2, unit_implied="false")
+    proposed.update(unit_id=m2, unit_name_en="ten thousand square metres", unit_dimension="area",
+                    unit_base_unit_id=base[units[0].index("base_unit_id")], unit_multiplier="10000")
+    outcome = add(fresh.root, write_review(rows, tmp_path / "review.csv"), fresh.sources)
+    assert outcome.ok, outcome.problems or outcome.invalid
+    assert outcome.added["units"] == [m2]

@@ -60,7 +60,8 @@ def main(argv):
         print(f"error: {exc}", file=sys.stderr)
         return 1
     out = write_review(rows, args.out or Path(f"review-{Path(args.page).stem}.csv"))
-    facts = sum(r["proposal"] == "fact" for r in rows)
-    print(f"{out}: {len(rows)} numbers drafted ({facts} proposed as facts, {len(rows) - facts} as excluded mentions); "
-          f"set each row's decision (fact, mention, reject), then: cnbef add {out}")
+    count = {kind: sum(r["proposal"] == kind for r in rows) for kind in ("fact", "mention", "unit")}
+    print(f"{out}: {count['fact'] + count['mention']} numbers drafted ({count['fact']} proposed as facts, {count['mention']} as "
+          f"excluded mentions) and {count['unit']} new units proposed; set each row's decision (fact, mention, unit, reject), "
+          f"then: cnbef add {out}")
     return 0
