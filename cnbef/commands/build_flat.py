@@ -6,24 +6,25 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import PACKAGE_DIR as ROOT
+from . import package_root
 from .. import flat
 from ..metadata import refreshed, write_descriptor
 
 
 def main(argv):
+    root = package_root()
     parser = argparse.ArgumentParser(prog="cnbef build-flat", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--check", action="store_true", help="only say whether the file is stale; write nothing")
     args = parser.parse_args(argv)
     if args.check:
-        stale = flat.stale(ROOT)
+        stale = flat.stale(root)
         if stale:
             print(", ".join(stale) + ": out of date; run cnbef build-flat")
             return 1
         print(f"{flat.PATH}: up to date")
         return 0
-    flat.write(ROOT)
-    write_descriptor(ROOT, refreshed(ROOT))
+    flat.write(root)
+    write_descriptor(root, refreshed(root))
     print(f"{flat.PATH} and {flat.SCHEMA_PATH} written; datapackage.json bytes/hashes refreshed")
     return 0
 

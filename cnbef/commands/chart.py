@@ -6,17 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import PACKAGE_DIR as ROOT
+from . import package_root
 from ..chart import plotted_data, write_chart
 
 
 def main(argv):
+    root = package_root()
     parser = argparse.ArgumentParser(prog="cnbef chart", description="Draw docs/key-indicators.png from the package.")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "key-indicators.png",
+    parser.add_argument("--out", type=Path, default=root / "docs" / "key-indicators.png",
                         help="PNG file to write (default: docs/key-indicators.png)")
     args = parser.parse_args(argv)
-    out = write_chart(ROOT, args.out)
-    counts = plotted_data(ROOT)["panel"].value_counts()
+    out = write_chart(root, args.out)
+    counts = plotted_data(root)["panel"].value_counts()
     print(f"{out}: {counts.get('growth_rate', 0)} growth rates, {counts.get('monetary_amount', 0)} monetary amounts")
     return 0
 

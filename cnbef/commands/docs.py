@@ -6,22 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import PACKAGE_DIR as ROOT
+from . import package_root
 from ..docs import rendered
 
 
 def main(argv):
+    root = package_root()
     parser = argparse.ArgumentParser(prog="cnbef docs", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--check", action="store_true", help="only say whether they are stale; write nothing")
     args = parser.parse_args(argv)
-    stale = [path for path, (current, wanted) in rendered(ROOT).items() if current != wanted]
+    stale = [path for path, (current, wanted) in rendered(root).items() if current != wanted]
     if args.check:
         if stale:
             print(", ".join(p.name for p in stale) + ": generated parts out of date; run cnbef docs")
             return 1
         print("generated parts up to date")
         return 0
-    for path, (current, wanted) in rendered(ROOT).items():
+    for path, (current, wanted) in rendered(root).items():
         path.write_text(wanted, encoding="utf-8")
     print("generated parts written: " + (", ".join(p.name for p in stale) or "nothing changed"))
     return 0
