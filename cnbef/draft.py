@@ -42,6 +42,8 @@ PERIOD_PHRASE = re.compile(r"(?:[0-9]{4}年|今年|去年|上年|明年|本年)?
                            r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年)"
                            r"|[0-9]{4}年|今年|去年|上年|明年")
 SENTENCE_END = "。；;！？!?\n"
+# Words that make a figure a stock at the date of writing rather than a flow over a period.
+STOCK_WORDS = ("目前", "现有", "累计", "截至目前", "至今")
 CLAUSE_END = SENTENCE_END + "，,"
 UNIT_CHARS = re.compile(r"[^\s，,。；;、：:（）()“”\"《》0-9]{1,4}")
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
@@ -112,6 +114,18 @@ def _clause(text: str, a: int, b: int, span: tuple[int, int]) -> tuple[int, int]
 
 def _unbroken(s: str) -> str:
     return s.replace("\n", "").replace("\r", "")
+
+
+def _after_unit(after: str, symbol_length: int) -> str:
+    """The text after the unit as written, with a qualifier word written inside it (4万多吨, 3000余亩) moved to the front."""
+    inside, taken, k = "", 0, 0
+    while k < len(after) and taken < symbol_length:
+        if after[k] in "多余餘" and not inside:
+            inside = after[k]
+        else:
+            taken += 1
+        k += 1
+    return inside + after[k:]
 
 
 def _qualifier(before: str, after_unit: str) -> tuple[str, str]:
@@ -286,7 +300,7 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     if found:
         unit_id, length = found[0]
         row.update(unit_id=unit_id, unit_written="(as units.csv)", unit_implied="false")
-        rest = re.sub(r"^(多|余|餘)", "", after)[length:] if not after.startswith(("多", "余", "餘")) else after[1 + length:]
+        rest = _after_unit(after, length)
     elif token.startswith("第"):
         rank = next((uid for uid, _ in written_at("第")), None)
         row.update(unit_id=rank or "", unit_implied="false")
@@ -303,11 +317,20 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     # head of a paragraph (2022年，…。…) holds for the sentences that follow it.
     paragraph = _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a])
     period = None
-    for m in PERIOD_PHRASE.finditer(_to_simplified()(paragraph)):
+    simplified = _to_simplified()(paragraph)
+    since, stock = False, None
+    for m in PERIOD_PHRASE.finditer(simplified):
         found_period = resolve(m.group(), page.year)
         if found_period is not None:
-            period, phrase = found_period, m.group()
-    if period is not None:
+            period, phrase, since = found_period, m.group(), simplified.startswith("以来", m.end())
+    stock = next((w for w in STOCK_WORDS if w in simplified[simplified.rfind(phrase) + len(phrase):] ), None) if period else \
+        next((w for w in STOCK_WORDS if w in simplified), None)
+    if stock:  # a stock at the date of writing (目前, 现有): no period of its own
+        row.update(period_text=stock, period_inferred="false")
+        notes.append(f"{stock}: a stock at the date of writing, so no period; say so in the note")
+    elif period is not None and since:  # 今年以来: the period starts there and runs to the date of writing
+        row.update(period_start=period.start.isoformat(), period_text=phrase + "以来", period_inferred=str(period.inferred).lower())
+    elif period is not None:
         row.update(period_start=period.start.isoformat(), period_end=period.end.isoformat(), period_text=phrase,
                    period_inferred=str(period.inferred).lower())
     else:
