@@ -62,6 +62,10 @@ def _field_problems(file: str, package_fields: list, contract_fields: list) -> l
         elif mine.get("type", "string") != f.get("type", "string"):
             problems.append(Problem(file, None, f["name"], "contract", str(mine.get("type", "string")),
                                     f"field {f['name']} must be of type {f.get('type', 'string')}; the rules read it as one"))
+        elif mine.get("constraints", {}) != f.get("constraints", {}):
+            problems.append(Problem(file, None, f["name"], "contract", json.dumps(mine.get("constraints"), ensure_ascii=False),
+                                    f"field {f['name']} must keep the constraints {json.dumps(f.get('constraints', {}), ensure_ascii=False)}; "
+                                    f"the table is checked with them"))
     return problems
 
 
@@ -81,8 +85,10 @@ def _key_problems(file: str, schema: dict, want: dict) -> list[Problem]:
 
 def check_schema(file: str, schema, want: dict) -> tuple[list[Problem], dict]:
     """Problems of one Table Schema against the contract, and the schema to check the table with."""
-    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        what = "is not a JSON object" if not isinstance(schema, dict) else "has no list of fields"
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or \
+            not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"]):
+        what = ("is not a JSON object" if not isinstance(schema, dict) else "has no list of fields"
+                if not isinstance(schema.get("fields"), list) else "has a field that is not an object with a name")
         return [Problem(file, None, None, "schema-error", None, f"{what}; the table is checked against the package's "
                                                                f"contract instead")], want
     problems = _field_problems(file, schema["fields"], want["fields"]) + _key_problems(file, schema, want)

@@ -392,19 +392,26 @@ def exclusion_reason(tables, files):
         for sid, a, b in zip(f["source_id"], f["quote_start"], f["quote_end"]):
             if pd.notna(a) and pd.notna(b):
                 quotes.setdefault(sid, []).append((a, b))
+    compiled = {}
+    table = tables["exclusion_reasons"]
+    for j, reason, pattern in zip(table.index, table["reason"], table["text_pattern"]):
+        if pd.isna(pattern) or reason in compiled:
+            continue
+        try:
+            compiled[reason] = re.compile(pattern)
+        except re.error as exc:
+            compiled[reason] = None
+            problems.append(Problem(files["exclusion_reasons"], _row(j), "text_pattern", "exclusion_reason", pattern,
+                                    f"reason {reason}: not a valid regular expression ({exc})"))
     for i, sid, text, a, b, reason in zip(x.index, x["source_id"], x["text"], x["char_start"], x["char_end"], x["reason"]):
         if reason not in reasons.index or pd.isna(text):
             continue
         rule_row = reasons.loc[reason]
         pattern = rule_row["text_pattern"]
-        if pd.notna(pattern):
-            try:
-                found = re.search(pattern, text)
-            except re.error as exc:
-                problems.append(Problem(files["exclusion_reasons"], None, "text_pattern", "exclusion_reason", pattern,
-                                        f"reason {reason}: not a valid regular expression ({exc})"))
+        if reason in compiled:
+            if compiled[reason] is None:
                 continue
-            if not found:
+            if not compiled[reason].search(text):
                 problems.append(Problem(file, _row(i), "reason", "exclusion_reason", reason,
                                         f"{text!r} does not look like a {rule_row['name_en']} (it should match {pattern}); "
                                         f"if it is a statistic, make it a fact"))

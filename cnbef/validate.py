@@ -74,7 +74,10 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
             except (OSError, ValueError) as exc:
                 problems.append(Problem(res["schema"], None, None, "schema-error", None, f"cannot be read: {exc}"))
                 continue
-            problems += [Problem(res["schema"], None, None, e.type, None, e.message) for e in Schema.validate_descriptor(schema).errors]
+            try:
+                problems += [Problem(res["schema"], None, None, e.type, None, e.message) for e in Schema.validate_descriptor(schema).errors]
+            except Exception as exc:  # Frictionless stops on some malformed schemas (a field that is not an object)
+                problems.append(Problem(res["schema"], None, None, "schema-error", None, f"is not a valid Table Schema ({exc})"))
     return problems
 
 
@@ -223,11 +226,16 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     say("checking cells, types, constraints and keys")
     derived = []
     for name, frame in tables.items():
-        derived += cell_problems(files[name], texts[name], schemas[name])
-        derived += type_problems(files[name], texts[name], frame, schemas[name])
-        derived += constraint_problems(files[name], texts[name], frame, schemas[name])
-        derived += key_problems(files[name], texts[name], schemas[name])
-        derived += foreign_key_problems(name, files, tables, schemas)
+        for check, run in (("cell checks", lambda: cell_problems(files[name], texts[name], schemas[name])),
+                           ("type-error", lambda: type_problems(files[name], texts[name], frame, schemas[name])),
+                           ("constraint-error", lambda: constraint_problems(files[name], texts[name], frame, schemas[name])),
+                           ("primary-key", lambda: key_problems(files[name], texts[name], schemas[name])),
+                           ("foreign-key", lambda: foreign_key_problems(name, files, tables, schemas))):
+            try:
+                derived += run()
+            except Exception as exc:  # a schema the profiles let through but the checks cannot use (a bad pattern)
+                derived.append(Problem(files[name], None, None, "schema-error", None,
+                                       f"the {check} of this table could not run with its Table Schema ({type(exc).__name__}: {exc})"))
     report.add(derived)
 
     say("checking semantic rules")

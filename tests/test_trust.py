@@ -73,6 +73,10 @@ DISARMING = {
     "primary_key_changed": (lambda p: edit_schema(p, "facts", lambda s: {**s, "primaryKey": ["quote"]}), "schemas/facts.json", "primaryKey", "['fact_id']"),
     "value_retyped_as_string": (lambda p: edit_schema(p, "facts", retype("value", "string")), "schemas/facts.json", "value", "type number"),
     "quote_start_retyped_as_number": (lambda p: edit_schema(p, "facts", retype("quote_start", "number")), "schemas/facts.json", "quote_start", "type integer"),
+    "required_dropped": (lambda p: edit_schema(p, "facts", lambda s: {**s, "fields": [{**f, "constraints": {}} if f["name"] == "value" else f for f in s["fields"]]}),
+                         "schemas/facts.json", "value", "must keep the constraints"),
+    "enum_not_a_list": (lambda p: edit_schema(p, "facts", lambda s: {**s, "fields": [{**f, "constraints": {"required": True, "enum": "exact"}} if f["name"] == "qualifier" else f for f in s["fields"]]}),
+                        "schemas/facts.json", "qualifier", "must keep the constraints"),
 }
 
 
@@ -109,6 +113,10 @@ NEVER_STOP = {
     "schema_without_fields": (lambda p: edit_schema(p, "units", lambda s: {k: v for k, v in s.items() if k != "fields"}), "schema-error", "schemas/units.json", None, "no list of fields"),
     "schema_not_json": (lambda p: (p.root / "schemas" / "units.json").write_text("{", encoding="utf-8"), "schema-error", "schemas/units.json", None, "cannot be read"),
     "table_file_missing": (lambda p: (p.root / "data" / "entities.csv").unlink(), "readable", E, None, "does not exist"),
+    "field_not_an_object": (lambda p: edit_schema(p, "units", lambda s: {**s, "fields": [1, 2]}), "schema-error", "schemas/units.json", None, "not an object with a name"),
+    "pattern_not_a_regex_in_an_extra_field": (lambda p: (edit_schema(p, "measures", lambda s: {**s, "fields": s["fields"] + [
+        {"name": "extra", "type": "string", "constraints": {"pattern": "("}}]}), p.write("measures", [r + (["extra"] if n == 0 else ["x"]) for n, r in enumerate(p.rows("measures"))])),
+        "schema-error", M, None, "could not run with its Table Schema"),
 }
 
 
@@ -311,3 +319,9 @@ def test_the_unsafe_url_guard_fires_before_any_lookup(pkg, monkeypatch):
     report = validate_package(pkg.root, engine="frictionless")
     assert problems(report, "unsafe_path", DP)
     assert problems(report, "descriptor", DP)  # Frictionless itself is not let loose on such a descriptor
+
+
+def test_a_bad_pattern_in_the_reasons_table_is_reported_once_at_its_row(pkg):
+    row = pkg.set("exclusion_reasons", "event_date", "text_pattern", "([年")
+    hits = problems(validate_package(pkg.root), "exclusion_reason", "data/exclusion_reasons.csv", "text_pattern")
+    assert [(p.row, "not a valid regular expression" in p.message) for p in hits] == [(row, True)]
