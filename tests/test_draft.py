@@ -9,7 +9,7 @@ from cnbef.add import AddError, add
 from cnbef.draft import DraftError, draft, write_review
 from cnbef.validate import validate_package
 from conftest import ROOT
-from made_up_page import AREA, COUNT, DOC, GROWTH, MENTION, MONEY, RANK, S, SHARE, TARGET, TEXT
+from made_up_page import AREA, COUNT, DOC, GROWTH, MONEY, RANK, S, SHARE, TARGET, TEXT
 
 FILE = f"{DOC}.txt"
 

@@ -14,7 +14,7 @@ import pytest
 
 from cnbef.validate import validate_package
 from conftest import ROOT
-from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE, S, SHARE
+from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE, SHARE
 
 F, M, U, E, DP = "data/facts.csv", "data/measures.csv", "data/units.csv", "data/entities.csv", "datapackage.json"
 

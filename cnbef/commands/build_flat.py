@@ -4,7 +4,6 @@ Exit 0 when written (or, with --check, up to date), 1 when --check finds it stal
 """
 import argparse
 import sys
-from pathlib import Path
 
 from . import package_root
 from .. import flat

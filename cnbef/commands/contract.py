@@ -5,7 +5,6 @@ Exit 0 when written (or, with --check, up to date), 1 when --check finds it stal
 """
 import argparse
 import sys
-from pathlib import Path
 
 from .. import PACKAGE_DIR as ROOT
 from ..contract import CONTRACT, build, dump

@@ -7,7 +7,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import PACKAGE_DIR as ROOT
 from ..synth import build
 
 
