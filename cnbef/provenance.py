@@ -144,14 +144,23 @@ _UNIT_INFIXES = "(?:多|余|餘)?"
 
 @lru_cache(maxsize=8)
 def _unit_matcher(symbols: tuple[tuple[str, str], ...]):
-    """(unit_id, symbol) pairs -> a function giving the units written at the start of a text, longest first."""
-    compiled = [(uid, len(sym), re.compile(_UNIT_INFIXES + _UNIT_INFIXES.join(map(re.escape, sym))))
-                for uid, sym in symbols if sym]
-    compiled.sort(key=lambda c: -c[1])
+    """(unit_id, symbol) pairs -> a function giving the unit written at the start of a text: the longest symbol.
+
+    One regular expression with an alternative per unit, longest symbols first, so the first
+    alternative that matches is the unit as written (个百分点 before 个).
+    """
+    units = sorted(((uid, sym) for uid, sym in symbols if sym), key=lambda u: -len(u[1]))
+    if not units:
+        return lambda text: []
+    pattern = re.compile("|".join(f"(?P<u{k}>{_UNIT_INFIXES + _UNIT_INFIXES.join(map(re.escape, sym))})"
+                                  for k, (_, sym) in enumerate(units)))
 
     def written(text: str) -> list[tuple[str, int]]:
-        hits = [(uid, n) for uid, n, rx in compiled if rx.match(text)]
-        return [h for h in hits if h[1] == hits[0][1]] if hits else []
+        m = pattern.match(text)
+        if m is None:
+            return []
+        uid, sym = units[int(m.lastgroup[1:])]
+        return [(uid, len(sym))]
     return written
 
 

@@ -220,27 +220,40 @@ def relative_period(tables, files):
         return []
     f = tables["facts"]
     dates = _document_dates(tables, f["source_id"])
+    lo, hi = dates["published_earliest"], dates["published_latest"]
+    year = lo.dt.year.where(lo.dt.year == hi.dt.year).astype("Int64")
+    # Each distinct (period text, year) is read once: a million facts share a few hundred of them.
+    keys = pd.DataFrame({"text": f["period_text"], "year": year}).dropna(subset=["text"])
+    readings = {}
+    for text, y in keys.drop_duplicates().itertuples(index=False):
+        readings[(text, y)] = periods.resolve(text, None if pd.isna(y) else int(y))
+    pairs = list(zip(keys["text"], keys["year"]))
+    read = [readings[k] for k in pairs]
+    want_start = pd.Series([pd.Timestamp(r.start) if r else pd.NaT for r in read], index=keys.index)
+    want_end = pd.Series([pd.Timestamp(r.end) if r else pd.NaT for r in read], index=keys.index)
+    want_inferred = pd.Series([r.inferred if r else None for r in read], index=keys.index, dtype="boolean")
+    resolved = want_start.notna()
+    start, end, inferred = f.loc[keys.index, "period_start"], f.loc[keys.index, "period_end"], f.loc[keys.index, "period_inferred"]
+    as_written = resolved & (start == want_start).fillna(False) & (end == want_end).fillna(False) & \
+        (inferred.isna() | (inferred == want_inferred)).fillna(False)
     problems = []
-    rows = f.index[f["period_text"].notna().to_numpy(dtype=bool)]
-    for i, text, start, end, inferred, doc, basis, lo, hi in zip(
-            rows, f.loc[rows, "period_text"], f.loc[rows, "period_start"], f.loc[rows, "period_end"],
-            f.loc[rows, "period_inferred"], dates.loc[rows, "document_id"], dates.loc[rows, "date_basis"],
-            dates.loc[rows, "published_earliest"], dates.loc[rows, "published_latest"]):
-        year = periods.reference_year(None if pd.isna(lo) else lo, None if pd.isna(hi) else hi)
-        period = periods.resolve(text, year)
+    for i in keys.index[(~as_written).to_numpy(dtype=bool)]:  # the few rows to explain, one by one
+        text, y = keys.at[i, "text"], keys.at[i, "year"]
+        period = readings[(text, y)]
+        start, end, inferred = f.at[i, "period_start"], f.at[i, "period_end"], f.at[i, "period_inferred"]
         if period is None:
-            if year is None and periods.needs_year(text):
+            if pd.isna(y) and periods.needs_year(text):
+                basis = dates.at[i, "date_basis"]
                 problems.append(Problem(files["facts"], _row(i), "period_text", "relative_period", text,
-                                        f"needs the document's year, but document {doc} has "
+                                        f"needs the document's year, but document {dates.at[i, 'document_id']} has "
                                         f"{'no known date (date_basis unknown)' if basis == 'unknown' else 'dates in different years'}; "
                                         f"leave period_start and period_end empty and say so in the note"))
             continue
-        want = {"period_start": pd.Timestamp(period.start), "period_end": pd.Timestamp(period.end)}
-        for column, value in (("period_start", start), ("period_end", end)):
-            if pd.isna(value) or value != want[column]:
+        for column, value, want in (("period_start", start, period.start), ("period_end", end, period.end)):
+            if pd.isna(value) or value != pd.Timestamp(want):
                 problems.append(Problem(files["facts"], _row(i), column, "relative_period",
                                         None if pd.isna(value) else f"{value:%Y-%m-%d}",
-                                        f"period_text {text!r} on a document dated {year or period.start.year} reads as "
+                                        f"period_text {text!r} on a document dated {y if pd.notna(y) else period.start.year} reads as "
                                         f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"))
         if pd.notna(inferred) and bool(inferred) != period.inferred:
             problems.append(Problem(files["facts"], _row(i), "period_inferred", "relative_period", str(bool(inferred)).lower(),
@@ -389,6 +402,7 @@ def exclusion_reason(tables, files):
     quotes = {}
     if "facts" in tables:
         f = tables["facts"]
+        f = f[f["source_id"].isin(set(x["source_id"].dropna()))]  # only the articles that have mentions
         for sid, a, b in zip(f["source_id"], f["quote_start"], f["quote_end"]):
             if pd.notna(a) and pd.notna(b):
                 quotes.setdefault(sid, []).append((a, b))
