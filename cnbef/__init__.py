@@ -9,9 +9,14 @@ repository it is the checkout itself.
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
+
+# pandera imports pyspark.pandas when pyspark is installed (for the Spark engine), which warns about
+# pandas 3; we never use pyspark.pandas.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 from .package import lookup, read_descriptor, read_text_table, resource_schema, typed
 

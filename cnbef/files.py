@@ -12,11 +12,6 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlparse
 
-import numpy as np
-import pandas as pd
-import pyarrow.compute as pc
-
-from .package import arrow_strings as _arrow
 from .report import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -92,20 +87,12 @@ def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Pr
     return problems
 
 
-def cell_problems(file: str, text: pd.DataFrame, schema: dict) -> list[Problem]:
-    """Text-cell hygiene: formula injection, invisible characters, stray spaces, non-NFC text.
-
-    Only text fields: a number, date or boolean cell with such a character fails its type
-    check. One vectorized regex per column finds the suspects; only they are looked at closely.
-    """
-    problems = []
-    string_fields = [f["name"] for f in schema.get("fields", []) if f.get("type", "string") == "string"]
-    for name in (n for n in string_fields if n in text.columns):
-        cells = _arrow(text[name])
-        rows = np.flatnonzero(pc.fill_null(pc.match_substring_regex(cells, SUSPECT), False).to_numpy(zero_copy_only=False))
-        for i, v in zip(text.index[rows], cells.take(rows).to_pylist()):
-            problems += [Problem(file, int(i) + 2, name, rule, v, _cell_message(rule, v)) for rule in _cell_rules(v)]
-    return sorted(problems, key=lambda p: (p.row, list(text.columns).index(p.column)))
+def cell_findings(value: str) -> list[tuple[str, str]]:
+    """(rule, message) for each hygiene problem of a text cell: formula injection, invisible
+    characters, stray spaces, non-NFC text. Only text fields are checked (sqlchecks.hygiene_checks):
+    a number, date or boolean cell with such a character fails its type check. A query finds
+    the suspects by SUSPECT; only they are looked at closely here."""
+    return [(rule, _cell_message(rule, value)) for rule in _cell_rules(value)]
 
 
 _SPACE = r"\s\p{Z}\x{1c}-\x{1f}\x{85}"  # what str.strip() strips

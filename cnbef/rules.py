@@ -1,8 +1,10 @@
-"""Semantic rules a Table Schema cannot express.
+"""Semantic rules that need Python: numerals, period phrases, code hierarchies, regular expressions held in a table.
 
-Each rule takes the typed tables (resource name -> DataFrame) and the file of
-each table, and returns problems. Ranges and dimensions are data: a measure's
-kind (measure_kinds.csv) decides the unit dimension and the value range.
+The semantic rules a query can express (unit dimension, value range, whole numbers, period
+order) are declared once in sqlchecks.SEMANTIC and run by every engine. The rules here take
+the typed tables (resource name -> DataFrame) and the file of each table and return problems.
+Each is row-local within a document, so a large package runs them one batch of documents at
+a time (validate.py).
 """
 from __future__ import annotations
 
@@ -52,63 +54,6 @@ def _have(tables, *names) -> bool:
     return all(n in tables for n in names)
 
 
-def _measures_with_kinds(tables) -> pd.DataFrame:
-    """Each measure with its kind's dimension and range (a few hundred rows, joined once)."""
-    kinds = tables["measure_kinds"].drop_duplicates("kind_id")
-    return tables["measures"][["measure_id", "kind_id"]].merge(kinds, on="kind_id", how="left")
-
-
-@rule("unit_dimension")
-def unit_dimension(tables, files):
-    if not _have(tables, "facts", "units", "measures", "measure_kinds"):
-        return []
-    f = tables["facts"]
-    unit_dim = lookup(f["unit_id"], tables["units"], "unit_id", "dimension")
-    measure = lookup(f["measure_id"], _measures_with_kinds(tables), "measure_id", ["kind_id", "dimension"])
-    kind, need = measure["kind_id"], measure["dimension"]
-    bad = unit_dim.notna() & need.notna() & (unit_dim != need)
-    return [Problem(files["facts"], _row(i), "unit_id", "unit_dimension", f.at[i, "unit_id"],
-                    f"is a {unit_dim[i]} unit, but measure {f.at[i, 'measure_id']} is a {kind[i]} "
-                    f"and needs a {need[i]} unit")
-            for i in f.index[bad]]
-
-
-def _range_text(k) -> str:
-    lo, hi = k["min_value"], k["max_value"]
-    parts = []
-    if pd.notna(lo):
-        parts.append(f"{'at least' if k['min_inclusive'] else 'above'} {lo:g}")
-    if pd.notna(hi):
-        parts.append(f"at most {hi:g}")
-    return " and ".join(parts) or "any value"
-
-
-@rule("value_range")
-def value_range(tables, files):
-    if not _have(tables, "facts", "units", "measures", "measure_kinds"):
-        return []
-    f = tables["facts"]
-    kinds = tables["measure_kinds"]
-    k = lookup(f["measure_id"], _measures_with_kinds(tables), "measure_id",
-               ["kind_id", "min_value", "max_value", "min_inclusive", "whole_number"])
-    kind_id, lo, hi = k["kind_id"], k["min_value"], k["max_value"]
-    base = f["value"] * lookup(f["unit_id"], tables["units"], "unit_id", "multiplier")
-    inclusive = k["min_inclusive"].fillna(True).astype(bool)
-    whole = k["whole_number"].fillna(False).astype(bool)
-    too_low = lo.notna() & base.notna() & ((base < lo) | (~inclusive & (base == lo)))
-    too_high = hi.notna() & base.notna() & (base > hi)
-    not_whole = whole & base.notna() & (base % 1 != 0)
-    rules = kinds.drop_duplicates("kind_id").set_index("kind_id")
-    problems = []
-    for i in f.index[(too_low | too_high).fillna(False).to_numpy(dtype=bool)]:
-        problems.append(Problem(files["facts"], _row(i), "value", "value_range", str(f.at[i, "value"]),
-                                f"a {kind_id[i]} must be {_range_text(rules.loc[kind_id[i]])} (in {f.at[i, 'unit_id']}'s base unit)"))
-    for i in f.index[not_whole.fillna(False).to_numpy(dtype=bool)]:
-        problems.append(Problem(files["facts"], _row(i), "value", "whole_number", str(f.at[i, "value"]),
-                                f"a {kind_id[i]} must be a whole number"))
-    return problems
-
-
 @rule("value_text")
 def value_text(tables, files):
     """The numeral as written must stand for the value (二 = 2, 十六 = 16, 4万多 with unit 万… = 4)."""
@@ -156,24 +101,13 @@ def qualifier_text(tables, files):
     return problems
 
 
-@rule("period_order")
-def period_order(tables, files):
-    if "facts" not in tables:
-        return []
-    f = tables["facts"]
-    bad = (f["period_start"] > f["period_end"]).fillna(False)
-    return [Problem(files["facts"], _row(i), "period_start, period_end", "period_order",
-                    f"{f.at[i, 'period_start']:%Y-%m-%d} > {f.at[i, 'period_end']:%Y-%m-%d}",
-                    "the period starts after it ends; swap or correct the dates")
-            for i in f.index[bad]]
-
-
 def _document_dates(tables, source_ids: pd.Series) -> pd.DataFrame:
     """Each row's document dates and date basis, through its source."""
     pages = tables["sources"][["source_id", "document_id"]].merge(
         tables["documents"].drop_duplicates("document_id")[["document_id", "date_basis", "published_earliest", "published_latest"]],
         on="document_id", how="left")
     return lookup(source_ids, pages, "source_id", ["document_id", "date_basis", "published_earliest", "published_latest"])
+
 
 
 @rule("period_window")

@@ -23,13 +23,12 @@ from pathlib import Path
 from frictionless import Package, Schema
 
 from . import contract, flat, provenance
-from .files import HINTED_RULES, cell_problems, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path
+from .files import HINTED_RULES, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path
 from .metadata import stats_of
 from .package import UsageError, read_csv_cells, read_descriptor, resource_schema, typed
 from .report import Problem, Report
 from .rules import RULES
-from .schema_checks import (constraint_problems, foreign_key_problems, key_problems, label_problems,
-                            type_problems)
+from .schema_checks import label_problems
 
 DESCRIPTOR = "datapackage.json"
 ENGINES = ("fast", "frictionless")
@@ -223,20 +222,8 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
 
     tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
     pending = _start_provenance(tables, files, sources_dir, say)
-    say("checking cells, types, constraints and keys")
-    derived = []
-    for name, frame in tables.items():
-        for check, run in (("cell checks", lambda: cell_problems(files[name], texts[name], schemas[name])),
-                           ("type-error", lambda: type_problems(files[name], texts[name], frame, schemas[name])),
-                           ("constraint-error", lambda: constraint_problems(files[name], texts[name], frame, schemas[name])),
-                           ("primary-key", lambda: key_problems(files[name], texts[name], schemas[name])),
-                           ("foreign-key", lambda: foreign_key_problems(name, files, tables, schemas))):
-            try:
-                derived += run()
-            except Exception as exc:  # a schema the profiles let through but the checks cannot use (a bad pattern)
-                derived.append(Problem(files[name], None, None, "schema-error", None,
-                                       f"the {check} of this table could not run with its Table Schema ({type(exc).__name__}: {exc})"))
-    report.add(derived)
+    say("checking cells, types, constraints, keys and the semantic rules that are queries")
+    report.add(query_problems(texts, files, schemas))
 
     say("checking semantic rules")
     for rule_name, rule in RULES.items():
@@ -253,6 +240,20 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     report.facts = len(tables.get("facts", ()))
     say(report.summary())
     return report
+
+
+def query_problems(texts: dict, files: dict, schemas: dict, engine=None) -> list[Problem]:
+    """The generated queries (types, constraints, keys, semantic rules) over the tables as read."""
+    from .engines import DuckDB
+
+    engine = engine or DuckDB()
+    try:
+        for name, text in texts.items():
+            engine.register_frame(name, text)
+        engine.build_views(schemas)
+        return engine.problems(schemas, files)
+    finally:
+        engine.close()
 
 
 def _guarded(rule_name: str, rule, tables: dict, files: dict) -> list[Problem]:

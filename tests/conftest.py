@@ -82,3 +82,23 @@ def pkg(tmp_path, page_template):
     """A fresh copy of the package with the made-up page, to break; ``pkg.sources`` holds its texts."""
     from made_up_page import PageCopy
     return PageCopy(tmp_path, page_template)
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark session for the whole run (the JVM takes seconds to start)."""
+    from cnbef.engines import Spark
+
+    engine = Spark()
+    yield engine.spark
+    engine.spark.stop()
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def engine(request):
+    """Each engine that runs the generated queries, new for each test."""
+    from cnbef.engines import DuckDB, Spark
+
+    if request.param == "duckdb":
+        return DuckDB()
+    return Spark(session=request.getfixturevalue("spark_session"))

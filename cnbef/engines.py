@@ -1,0 +1,249 @@
+"""Engines that run the generated queries (sqlchecks.py): DuckDB, embedded, and Spark SQL.
+
+No engine has rules of its own. An engine registers each table's cells as text with its
+spreadsheet row (``_row``), builds the typed and lookup views from the Table Schemas, runs
+the queries and hands back their rows; the problems are written by sqlchecks.py. A query
+an engine cannot run is reported as a problem naming the engine and the rule.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import sqlchecks
+from .report import Problem
+
+DESCRIPTOR = "datapackage.json"
+
+
+class Engine:
+    name = "engine"
+    one_query = False  # run every check as one query (where each query pays a fixed cost, as a Spark job does)
+
+    def __init__(self):
+        self.columns: dict[str, list[str]] = {}
+
+    # -- what each engine provides --------------------------------------------------------
+    def _create_view(self, name: str, sql: str) -> None:
+        raise NotImplementedError
+
+    def _create_table(self, name: str, sql: str) -> None:
+        """Typed once, read by many checks."""
+        self._create_view(name, sql)
+
+    def rows(self, sql: str) -> list[dict]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    # -- shared ------------------------------------------------------------------------------
+    def build_views(self, schemas: dict[str, dict]) -> None:
+        """The typed table of each registered table and the first-row view of each keyed one."""
+        for name, columns in self.columns.items():
+            self._create_table(name, sqlchecks.typed_view(name, schemas[name], columns))
+            key = schemas[name].get("primaryKey") or []
+            if key and all(k in columns for k in key):
+                self._create_view(name + "__one", sqlchecks.first_rows_view(name, key))
+
+    def checks(self, schemas: dict[str, dict], files: dict[str, str]) -> list[tuple[str, object, bool]]:
+        """(file, check, derived from a Table Schema) for every generated check over the registered tables."""
+        found = []
+        for name, columns in self.columns.items():
+            schema = schemas[name]
+            found += [(files[name], c, True) for c in sqlchecks.hygiene_checks(name, schema, columns)
+                      + sqlchecks.field_checks(name, schema, columns)
+                      + sqlchecks.key_checks(name, schema, columns)
+                      + sqlchecks.foreign_key_checks(name, schema, self.columns, files)]
+        found += [(files[r.table], r, False) for r in sqlchecks.SEMANTIC if all(n in self.columns for n in r.needs)]
+        return found
+
+    def problems(self, schemas: dict[str, dict], files: dict[str, str]) -> list[Problem]:
+        """Every generated check, run as one query (one job on Spark); checked one by one if that fails."""
+        checks = self.checks(schemas, files)
+        if not checks:
+            return []
+        if not self.one_query:
+            return [p for file, check, derived in checks for p in self._run(file, check, derived)]
+        try:
+            rows = self.rows(sqlchecks.union(c for _, c, _ in checks))
+        except Exception:  # one check cannot run (a bad pattern): run each alone to say which
+            return [p for file, check, derived in checks for p in self._run(file, check, derived)]
+        by_check = {}
+        for r in rows:
+            by_check.setdefault(r["_check"], []).append({"_row": r["_row"], **json.loads(r["_payload"])})
+        return [p for i, (file, check, _) in enumerate(checks) for p in self._problems(file, check, by_check.get(i, []))]
+
+    @staticmethod
+    def _problems(file: str, check, rows: list[dict]) -> list[Problem]:
+        rows = sorted(rows, key=lambda r: r["_row"])
+        if check.explain:
+            return [Problem(file, int(r["_row"]), check.column, rule, check.value(r), message)
+                    for r in rows for rule, message in check.explain(r)]
+        return [Problem(file, int(r["_row"]), check.column, check.rule, check.value(r), check.message(r)) for r in rows]
+
+    def _run(self, file: str, check, schema_derived: bool = False) -> list[Problem]:
+        try:
+            rows = self.rows(check.sql)
+        except Exception as exc:  # reported, never a stop: the other checks still run
+            why = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+            if schema_derived:  # a schema the profiles let through but a query cannot use (a bad pattern)
+                return [Problem(file, None, None, "schema-error", None,
+                                f"the {check.rule} check of column {check.column} could not run with its Table Schema "
+                                f"on the {self.name} engine ({why})")]
+            return [Problem(file, None, check.column, check.rule, None, f"the {self.name} engine could not run this rule ({why})")]
+        return self._problems(file, check, rows)
+
+
+def text_table(frame) -> pa.Table:
+    """A text frame (index = spreadsheet row - 2) as an Arrow table of strings with ``_row``."""
+    columns = {"_row": pa.array((frame.index.to_numpy() + 2).astype("int64"))}
+    for name in frame.columns:
+        columns[name] = pa.array(frame[name], type=pa.string(), from_pandas=True)
+    return pa.table(columns)
+
+
+class DuckDB(Engine):
+    """DuckDB in this process: over frames already read, or over the CSV files themselves, out of core."""
+
+    name = "duckdb"
+
+    def __init__(self, memory_limit: str | None = None, threads: int | None = None, temp_directory: str | None = None):
+        super().__init__()
+        import duckdb
+
+        config = {"preserve_insertion_order": True}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        if threads:
+            config["threads"] = threads
+        if temp_directory:
+            config["temp_directory"] = temp_directory
+        self.con = duckdb.connect(":memory:", config=config)
+        self.con.execute("CREATE MACRO full_match(s, p) AS regexp_full_match(s, p)")
+        self.con.execute("CREATE MACRO finds(s, p) AS regexp_matches(s, p)")
+
+    def register_frame(self, name: str, frame) -> None:
+        self.con.register(name + "__arrow", text_table(frame))
+        self._create_view(name + "__text", f"SELECT * FROM {sqlchecks.q(name + '__arrow')}")
+        self.columns[name] = list(frame.columns)
+
+    def register_typed(self, name: str, frame, key: list[str] | None = None) -> None:
+        """A frame already typed (as cnbef.load() or typed() makes it), rows numbered by position."""
+        self.con.register(name + "__arrow", frame.reset_index(drop=True).assign(_row=range(2, len(frame) + 2)))
+        self._create_view(name, f"SELECT * FROM {sqlchecks.q(name + '__arrow')}")
+        if key:
+            self._create_view(name + "__one", sqlchecks.first_rows_view(name, key))
+
+    def register_csv(self, name: str, path: Path, columns: list[str]) -> None:
+        """The file read as text by DuckDB, strictly (no sniffing; a ragged row is an error, not a skipped row).
+
+        DuckDB skips blank lines and drops nothing else; the caller has reported blank lines and
+        reads a file with them in memory instead, so ``rowid + 2`` is the spreadsheet row.
+        """
+        cols = "{" + ", ".join(f"{sqlchecks.lit(c)}: 'VARCHAR'" for c in columns) + "}"
+        raw = sqlchecks.q(name + "__raw")
+        self.con.execute(f"CREATE TABLE {raw} AS SELECT * FROM read_csv({sqlchecks.lit(str(path))}, header=true, "
+                         f"delim=',', quote='\"', escape='\"', columns={cols}, all_varchar=true, strict_mode=true, "
+                         f"auto_detect=false, null_padding=false, new_line='\\n')")
+        names = ", ".join(sqlchecks.q(c) for c in columns)
+        self._create_view(name + "__text", f"SELECT rowid + 2 AS _row, {names} FROM {raw}")
+        self.columns[name] = list(columns)
+
+    def _create_view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE VIEW {sqlchecks.q(name)} AS {sql}")
+
+    def _create_table(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {sqlchecks.q(name)} AS {sql}")
+
+    def rows(self, sql: str) -> list[dict]:
+        cursor = self.con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+    def frame(self, sql: str):
+        return self.con.execute(sql).df()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class Spark(Engine):
+    """Spark SQL: local mode by default, a cluster by its master URL. The queries are transpiled by sqlglot."""
+
+    name = "spark"
+    one_query = True
+
+    def __init__(self, master: str | None = None, session=None):
+        super().__init__()
+        if session is None:
+            from pyspark.sql import SparkSession
+
+            builder = SparkSession.builder.appName("cnbef-validate")
+            builder = builder.master(master or os.environ.get("CNBEF_SPARK_MASTER", "local[2]"))
+            for key, value in SPARK_CONF.items():
+                builder = builder.config(key, value)
+            session = builder.getOrCreate()
+            session.sparkContext.setLogLevel("ERROR")
+        self.spark = session
+        for key, value in SPARK_SESSION_CONF.items():
+            self.spark.conf.set(key, value)
+        # Spark has no whole-string regex match; Java's \z anchors at the very end (not before a final newline).
+        self.spark.sql("CREATE OR REPLACE TEMPORARY FUNCTION full_match(s STRING, p STRING) RETURNS BOOLEAN "
+                       "RETURN s RLIKE concat('^(?:', p, ')\\\\z')")
+        self.spark.sql("CREATE OR REPLACE TEMPORARY FUNCTION finds(s STRING, p STRING) RETURNS BOOLEAN RETURN s RLIKE p")
+        self._views = []
+
+    def register_frame(self, name: str, frame) -> None:
+        table = text_table(frame)
+        from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+        schema = StructType([StructField("_row", LongType(), False)]
+                            + [StructField(c, StringType(), True) for c in table.column_names[1:]])
+        self.spark.createDataFrame(table.to_pylist(), schema).createOrReplaceTempView(name + "__text")
+        self._views.append(name + "__text")
+        self.columns[name] = list(frame.columns)
+
+    def register_parquet(self, name: str, path: str, columns: list[str]) -> None:
+        """A table stored as (partitioned) Parquet of text columns with ``_row`` written at ingestion."""
+        self.spark.read.parquet(path).createOrReplaceTempView(name + "__text")
+        self._views.append(name + "__text")
+        self.columns[name] = list(columns)
+
+    def _create_view(self, name: str, sql: str) -> None:
+        self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {to_spark(sql)}")
+        self._views.append(name)
+
+    def _create_table(self, name: str, sql: str) -> None:
+        # Cached: the one query reads each typed table many times.
+        self.spark.sql(f"CACHE TABLE `{name}` AS {to_spark(sql)}")
+        self._views.append(name)
+
+    def rows(self, sql: str) -> list[dict]:
+        return [r.asDict() for r in self.spark.sql(to_spark(sql)).collect()]
+
+    def close(self) -> None:
+        for view in self._views:
+            self.spark.catalog.dropTempView(view)
+
+
+# sqlglot writes string literals in Spark's default escaping ('\\.' for the pattern \.), so Spark's
+# escapedStringLiterals must stay off: with it on, '\\.' would be two characters and a pattern would
+# fail on good values. ANSI mode stays on: TRY_CAST is used wherever a cast may fail.
+SPARK_SESSION_CONF = {"spark.sql.session.timeZone": "UTC"}
+SPARK_CONF = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": os.environ.get("CNBEF_SPARK_PARTITIONS", "2"), "spark.driver.memory": "2g"}
+
+
+def to_spark(sql: str) -> str:
+    import sqlglot
+
+    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+
+def header_of(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return next(csv.reader(fh), [])
