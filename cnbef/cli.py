@@ -49,7 +49,12 @@ def main(argv: list[str], prog: str = "validate.py") -> int:
     parser.add_argument("--sources", type=Path, help="folder of the source texts; without it, provenance checks are skipped")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--engine", choices=ENGINES, default="fast",
-                        help="fast: every rule, vectorized (default); frictionless: also let Frictionless re-check every row")
+                        help="fast: in memory (default); duckdb: the tables stay in DuckDB, out of core (large packages); "
+                             "spark: Spark SQL, local or a cluster (--spark-master); frictionless: also let Frictionless "
+                             "re-check every row. Every engine runs the same rules and reports them the same way")
+    parser.add_argument("--memory-limit", metavar="SIZE", help="duckdb: memory DuckDB may use before it spills to disk (e.g. 1GB)")
+    parser.add_argument("--spark-master", metavar="URL",
+                        help="spark: the cluster's master URL (default: local[2], or $CNBEF_SPARK_MASTER)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress on stderr (default: only for packages over 20 MB)")
     parser.add_argument("--max-per-rule", type=_limit, default=SHOWN_PER_RULE, metavar="N",
@@ -62,7 +67,8 @@ def main(argv: list[str], prog: str = "validate.py") -> int:
         from . import PACKAGE_DIR
         args.package_dir = "." if Path("datapackage.json").is_file() else PACKAGE_DIR
     try:
-        report = validate_package(Path(args.package_dir), args.sources, engine=args.engine, progress=args.progress)
+        report = validate_package(Path(args.package_dir), args.sources, engine=args.engine, progress=args.progress,
+                                  memory_limit=args.memory_limit, spark_master=args.spark_master)
     except UsageError as exc:
         print(error_json("usage", str(exc), EXIT_USAGE) if as_json else f"error: {exc}")
         return EXIT_USAGE

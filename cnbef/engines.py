@@ -42,6 +42,14 @@ class Engine:
         pass
 
     # -- shared ------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Rows of each registered table, in one query."""
+        if not self.columns:
+            return {}
+        rows = self.rows(" UNION ALL ".join(f"SELECT {sqlchecks.lit(n)} AS name, count(*) AS n FROM {sqlchecks.q(n + '__text')}"
+                                            for n in self.columns))
+        return {r["name"]: r["n"] for r in rows}
+
     def build_views(self, schemas: dict[str, dict]) -> None:
         """The typed table of each registered table and the first-row view of each keyed one."""
         for name, columns in self.columns.items():
@@ -51,32 +59,45 @@ class Engine:
                 self._create_view(name + "__one", sqlchecks.first_rows_view(name, key))
 
     def checks(self, schemas: dict[str, dict], files: dict[str, str]) -> list[tuple[str, object, bool]]:
-        """(file, check, derived from a Table Schema) for every generated check over the registered tables."""
+        """(file, check, derived from a Table Schema) for every generated check over the registered tables.
+
+        The cell checks of each table come first, in one group per table (one pass over it).
+        """
         found = []
         for name, columns in self.columns.items():
             schema = schemas[name]
-            found += [(files[name], c, True) for c in sqlchecks.hygiene_checks(name, schema, columns)
-                      + sqlchecks.field_checks(name, schema, columns)
-                      + sqlchecks.key_checks(name, schema, columns)
+            cells = sqlchecks.hygiene_checks(name, schema, columns) + sqlchecks.field_checks(name, schema, columns)
+            if cells:
+                found.append((files[name], cells, True))
+        for name, columns in self.columns.items():
+            schema = schemas[name]
+            found += [(files[name], c, True) for c in sqlchecks.key_checks(name, schema, columns)
                       + sqlchecks.foreign_key_checks(name, schema, self.columns, files)]
         found += [(files[r.table], r, False) for r in sqlchecks.SEMANTIC if all(n in self.columns for n in r.needs)]
         return found
 
     def problems(self, schemas: dict[str, dict], files: dict[str, str]) -> list[Problem]:
-        """Every generated check, run as one query (one job on Spark); checked one by one if that fails."""
+        """Every generated check; on an engine where each query costs a job, all of them as one query."""
         checks = self.checks(schemas, files)
         if not checks:
             return []
         if not self.one_query:
             return [p for file, check, derived in checks for p in self._run(file, check, derived)]
+        queries = [sqlchecks.cell_checks_query(c[0].table, c) if isinstance(c, list) else c.sql for _, c, _ in checks]
         try:
-            rows = self.rows(sqlchecks.union(c for _, c, _ in checks))
+            rows = self.rows(sqlchecks.union(queries))
         except Exception:  # one check cannot run (a bad pattern): run each alone to say which
             return [p for file, check, derived in checks for p in self._run(file, check, derived)]
         by_check = {}
         for r in rows:
             by_check.setdefault(r["_check"], []).append({"_row": r["_row"], **json.loads(r["_payload"])})
-        return [p for i, (file, check, _) in enumerate(checks) for p in self._problems(file, check, by_check.get(i, []))]
+        return [p for i, (file, check, _) in enumerate(checks) for p in self._group(file, check, by_check.get(i, []))]
+
+    def _group(self, file: str, check, rows: list[dict]) -> list[Problem]:
+        if not isinstance(check, list):
+            return self._problems(file, check, rows)
+        rows = [{**r, **{k: r.get(k) for k in (f"_v{i}" for i in range(len(check)))}} for r in rows]
+        return [p for c, found in zip(check, sqlchecks.cell_check_rows(check, rows)) for p in self._problems(file, c, found)]
 
     @staticmethod
     def _problems(file: str, check, rows: list[dict]) -> list[Problem]:
@@ -87,6 +108,12 @@ class Engine:
         return [Problem(file, int(r["_row"]), check.column, check.rule, check.value(r), check.message(r)) for r in rows]
 
     def _run(self, file: str, check, schema_derived: bool = False) -> list[Problem]:
+        if isinstance(check, list):  # a table's cell checks: one pass, or one by one to say which cannot run
+            try:
+                rows = self.rows(sqlchecks.cell_checks_query(check[0].table, check))
+            except Exception:
+                return [p for c in check for p in self._run(file, c, schema_derived)]
+            return [p for c, found in zip(check, sqlchecks.cell_check_rows(check, rows)) for p in self._problems(file, c, found)]
         try:
             rows = self.rows(check.sql)
         except Exception as exc:  # reported, never a stop: the other checks still run
@@ -165,8 +192,8 @@ class DuckDB(Engine):
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r)) for r in cursor.fetchall()]
 
-    def frame(self, sql: str):
-        return self.con.execute(sql).df()
+    def text_frame(self, sql: str):
+        return self.con.sql(sql).to_arrow_table().to_pandas()
 
     def close(self) -> None:
         self.con.close()
@@ -199,12 +226,12 @@ class Spark(Engine):
         self._views = []
 
     def register_frame(self, name: str, frame) -> None:
-        table = text_table(frame)
         from pyspark.sql.types import LongType, StringType, StructField, StructType
 
-        schema = StructType([StructField("_row", LongType(), False)]
-                            + [StructField(c, StringType(), True) for c in table.column_names[1:]])
-        self.spark.createDataFrame(table.to_pylist(), schema).createOrReplaceTempView(name + "__text")
+        schema = StructType([StructField("_row", LongType(), False)] + [StructField(c, StringType(), True) for c in frame.columns])
+        rows = frame.astype(object).where(frame.notna(), None)
+        rows.insert(0, "_row", frame.index.to_numpy() + 2)
+        self.spark.createDataFrame(rows, schema).createOrReplaceTempView(name + "__text")  # through Arrow
         self._views.append(name + "__text")
         self.columns[name] = list(frame.columns)
 
@@ -219,12 +246,15 @@ class Spark(Engine):
         self._views.append(name)
 
     def _create_table(self, name: str, sql: str) -> None:
-        # Cached: the one query reads each typed table many times.
-        self.spark.sql(f"CACHE TABLE `{name}` AS {to_spark(sql)}")
-        self._views.append(name)
+        # Cached when first computed: the one query reads each typed table several times.
+        self._create_view(name, sql)
+        self.spark.table(f"`{name}`").persist()
 
     def rows(self, sql: str) -> list[dict]:
         return [r.asDict() for r in self.spark.sql(to_spark(sql)).collect()]
+
+    def text_frame(self, sql: str):
+        return self.spark.sql(to_spark(sql)).toArrow().to_pandas()
 
     def close(self) -> None:
         for view in self._views:
@@ -235,7 +265,7 @@ class Spark(Engine):
 # escapedStringLiterals must stay off: with it on, '\\.' would be two characters and a pattern would
 # fail on good values. ANSI mode stays on: TRY_CAST is used wherever a cast may fail.
 SPARK_SESSION_CONF = {"spark.sql.session.timeZone": "UTC"}
-SPARK_CONF = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": os.environ.get("CNBEF_SPARK_PARTITIONS", "2"), "spark.driver.memory": "2g"}
+SPARK_CONF = {"spark.ui.enabled": "false", "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": os.environ.get("CNBEF_SPARK_PARTITIONS", "2"), "spark.driver.memory": "2g"}
 
 
 def to_spark(sql: str) -> str:

@@ -98,9 +98,10 @@ def flat_schema(package_dir: Path) -> dict:
 
 def _normalized(value: str, multiplier: str) -> str:
     try:
-        return format((Decimal(value) * Decimal(multiplier)).normalize(), "f")
+        product = Decimal(value) * Decimal(multiplier)
     except (InvalidOperation, TypeError, ValueError):  # empty or invalid: the validator reports the cell
         return ""
+    return "" if not product.is_finite() else format(product.normalize(), "f")  # an unknown unit has no multiplier
 
 
 def flat_rows(package_dir: Path) -> pd.DataFrame:

@@ -69,8 +69,9 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, list[tuple[int, int, int, 
     def _read(options) -> pa.Table:
         return pacsv.read_csv(path, read_options=options,
                               parse_options=pacsv.ParseOptions(invalid_row_handler=collect, ignore_empty_lines=False),
+                              # only "" is missing, as in Frictionless: Arrow would also read "NA", "NaN" and "null" as missing
                               convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
-                                                                   strings_can_be_null=True))
+                                                                   strings_can_be_null=True, null_values=[""]))
 
     if header and len(set(header)) == len(header):
         table = arrow(threads=True)

@@ -45,6 +45,40 @@ class Check:
     explain: Callable[[dict], list[tuple[str, str]]] | None = None
 
 
+@dataclass(frozen=True)
+class CellCheck(Check):
+    """A check of one cell at a time: a condition on ``t`` (the text) and ``v`` (the typed row).
+
+    The cell checks of a table run as one query, one pass over the table (row_checks_query).
+    """
+
+    predicate: str = ""
+    value_sql: str = "NULL"
+
+
+def cell_check(rule, table, column, predicate, value_sql, message, explain=None) -> CellCheck:
+    sql = (f"SELECT t._row, {value_sql} AS value FROM {q(table + '__text')} t JOIN {q(table)} v ON t._row = v._row "
+           f"WHERE {predicate}")
+    return CellCheck(rule, table, column, sql, message, explain=explain, predicate=predicate, value_sql=value_sql)
+
+
+def cell_checks_query(table: str, checks: list[CellCheck]) -> str:
+    """The cell checks of one table in one pass: a flag and a value for each, rows where any flag is set."""
+    flags = ", ".join(f"coalesce({c.predicate}, FALSE) AS _f{i}, {c.value_sql} AS _v{i}" for i, c in enumerate(checks))
+    where = " OR ".join(f"coalesce({c.predicate}, FALSE)" for c in checks)
+    return f"SELECT t._row, {flags} FROM {q(table + '__text')} t JOIN {q(table)} v ON t._row = v._row WHERE {where}"
+
+
+def cell_check_rows(checks: list[CellCheck], rows: list[dict]) -> list[list[dict]]:
+    """The combined query's rows, split back into each check's rows."""
+    out = [[] for _ in checks]
+    for r in rows:
+        for i in range(len(checks)):
+            if r[f"_f{i}"]:
+                out[i].append({"_row": r["_row"], "value": r[f"_v{i}"]})
+    return out
+
+
 def q(name: str) -> str:
     """A quoted identifier."""
     return '"' + name.replace('"', '""') + '"'
@@ -106,9 +140,8 @@ def _typed_literal(field: dict, value) -> str:
     return lit(value)
 
 
-def field_checks(name: str, schema: dict, columns: list[str]) -> list[Check]:
+def field_checks(name: str, schema: dict, columns: list[str]) -> list[CellCheck]:
     """Type and constraint checks of one table, from its Table Schema."""
-    text, typed = q(name + "__text"), q(name)
     pk = set(schema.get("primaryKey", []))
     checks = []
     for field in schema.get("fields", []):
@@ -116,14 +149,13 @@ def field_checks(name: str, schema: dict, columns: list[str]) -> list[Check]:
         if col_name not in columns:
             continue
         col, type_, c = q(col_name), field.get("type", "string"), field.get("constraints", {})
+        text, cell = f"t.{col}", f"v.{col}"
         if type_ != "string":
-            checks.append(Check("type-error", name, col_name,
-                                f"SELECT t._row, t.{col} AS value FROM {text} t JOIN {typed} v ON t._row = v._row "
-                                f"WHERE t.{col} IS NOT NULL AND v.{col} IS NULL", _type_message(type_)))
+            checks.append(cell_check("type-error", name, col_name, f"{text} IS NOT NULL AND {cell} IS NULL", text,
+                                     _type_message(type_)))
         if c.get("required") or col_name in pk:
-            checks.append(Check("constraint-error", name, col_name, f"SELECT _row FROM {text} WHERE {col} IS NULL",
-                                lambda r: "is empty; this column is required (constraint required)"))
-        cell = f"v.{col}"
+            checks.append(cell_check("constraint-error", name, col_name, f"{text} IS NULL", "NULL",
+                                     lambda r: "is empty; this column is required (constraint required)"))
         where = []
         if "pattern" in c:
             where.append(("pattern", f"NOT full_match({cell}, {lit(c['pattern'])})", f"must match the pattern {c['pattern']}"))
@@ -135,20 +167,17 @@ def field_checks(name: str, schema: dict, columns: list[str]) -> list[Check]:
         if "maximum" in c:
             where.append(("maximum", f"{cell} > {_typed_literal(field, c['maximum'])}", f"must be at most {c['maximum']}"))
         for constraint, condition, says in where:
-            checks.append(Check("constraint-error", name, col_name,
-                                f"SELECT t._row, t.{col} AS value FROM {text} t JOIN {typed} v ON t._row = v._row "
-                                f"WHERE {cell} IS NOT NULL AND {condition}",
-                                lambda r, says=says, constraint=constraint: f"{says} (constraint {constraint})"))
+            checks.append(cell_check("constraint-error", name, col_name, f"{cell} IS NOT NULL AND {condition}", text,
+                                     lambda r, says=says, constraint=constraint: f"{says} (constraint {constraint})"))
     return checks
 
 
-def hygiene_checks(name: str, schema: dict, columns: list[str]) -> list[Check]:
+def hygiene_checks(name: str, schema: dict, columns: list[str]) -> list[CellCheck]:
     """Text cells with a suspect character, found by one regular expression; files.py says what each is."""
     from .files import SUSPECT, cell_findings
 
-    return [Check("cell", name, f["name"], f"SELECT _row, {q(f['name'])} AS value FROM {q(name + '__text')} "
-                                           f"WHERE finds({q(f['name'])}, {lit(SUSPECT)})",
-                  lambda r: "", explain=lambda r: cell_findings(r["value"]))
+    return [cell_check("cell", name, f["name"], f"finds(t.{q(f['name'])}, {lit(SUSPECT)})", f"t.{q(f['name'])}",
+                       lambda r: "", explain=lambda r: cell_findings(r["value"]))
             for f in schema.get("fields", []) if f.get("type", "string") == "string" and f["name"] in columns]
 
 
@@ -251,21 +280,21 @@ SEMANTIC = [
     Semantic("period_order", "facts", ("facts",), "period_start, period_end",
              "SELECT _row, period_start, period_end FROM facts WHERE period_start > period_end",
              lambda r: "the period starts after it ends; swap or correct the dates",
-             lambda r: f"{r['period_start']:%Y-%m-%d} > {r['period_end']:%Y-%m-%d}"),
+             lambda r: f"{r['period_start']} > {r['period_end']}"),
 ]
 
 
-def union(checks) -> str:
-    """All checks as one query of uniform rows: which check, the row, and its fields as JSON.
+def union(queries: list[str]) -> str:
+    """Queries as one, of uniform rows: which query, the row, and its fields as JSON.
 
     One query is one job: Spark pays its scheduling once instead of once per check.
     """
     import sqlglot
 
     parts = []
-    for i, check in enumerate(checks):
-        names = [n for n in sqlglot.parse_one(check.sql, read="duckdb").named_selects if n != "_row"]
+    for i, sql in enumerate(queries):
+        names = [n for n in sqlglot.parse_one(sql, read="duckdb").named_selects if n != "_row"]
         fields = ", ".join(f"{q(n)} := {q(n)}" for n in names)
         payload = f"to_json(struct_pack({fields}))" if names else "'{}'"
-        parts.append(f"SELECT {i} AS _check, _row, {payload} AS _payload FROM ({check.sql}) AS _q{i}")
+        parts.append(f"SELECT {i} AS _check, _row, {payload} AS _payload FROM ({sql}) AS _q{i}")
     return "\nUNION ALL\n".join(parts)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from frictionless import Package, Schema
 
-from . import contract, flat, provenance
+from . import contract, flat, large, provenance
 from .files import HINTED_RULES, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path
 from .metadata import stats_of
 from .package import UsageError, read_csv_cells, read_descriptor, resource_schema, typed
@@ -31,7 +31,7 @@ from .rules import RULES
 from .schema_checks import label_problems
 
 DESCRIPTOR = "datapackage.json"
-ENGINES = ("fast", "frictionless")
+ENGINES = ("fast", "duckdb", "spark", "frictionless")
 PROGRESS_BYTES = 20_000_000  # report progress when there is more than a few seconds' worth of data
 
 
@@ -143,31 +143,41 @@ def _declared_encoding(path: str, res: dict) -> list[Problem]:
                     f"as UTF-8); declare utf-8, or utf-8-sig for the spreadsheet table")]
 
 
+def _readable(package_dir: Path, res, report: Report):
+    """(name, path, full path, schema) of a resource whose file may be read; its problems otherwise reported."""
+    if not isinstance(res, dict):
+        return None
+    name, path = res.get("name"), res.get("path")
+    if not isinstance(name, str) or unsafe_path(path) or (isinstance(res.get("schema"), str) and unsafe_path(res["schema"])):
+        return None
+    if _outside(package_dir, path) or (isinstance(res.get("schema"), str) and _outside(package_dir, res["schema"])):
+        report.add([Problem(path, None, None, "unsafe_path", None,
+                            "is a link to a file outside the package folder; it was not read. Copy the file in instead")])
+        return None
+    full = Path(package_dir) / path
+    if not full.is_file():
+        report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
+        return None
+    found, schema = _schema_of(package_dir, res)
+    report.add(found)
+    if schema is None:
+        return None
+    report.add(_declared_encoding(path, res))
+    return name, path, full, schema
+
+
 def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress):
     """Typed frames, their text, files and schemas for every resource that could be read."""
     tables, texts, files, schemas = {}, {}, {}, {}
     for res in entries:
-        if not isinstance(res, dict):
+        readable = _readable(package_dir, res, report)
+        if isinstance(res, dict) and isinstance(res.get("name"), str) and not unsafe_path(res.get("path")):
+            files[res["name"]] = res["path"]
+        if readable is None:
             continue
-        name, path = res.get("name"), res.get("path")
-        if not isinstance(name, str) or unsafe_path(path) or (isinstance(res.get("schema"), str) and unsafe_path(res["schema"])):
-            continue
-        files[name] = path
-        if _outside(package_dir, path) or (isinstance(res.get("schema"), str) and _outside(package_dir, res["schema"])):
-            report.add([Problem(path, None, None, "unsafe_path", None,
-                                "is a link to a file outside the package folder; it was not read. Copy the file in instead")])
-            continue
-        full = Path(package_dir) / path
-        if not full.is_file():
-            report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
-            continue
-        found, schema = _schema_of(package_dir, res)
-        report.add(found)
-        if schema is None:
-            continue
+        name, path, full, schema = readable
         raw = full.read_bytes()
         hashing = _HASHER.submit(_metadata_problems, path, raw, res)  # sha256 releases the GIL: overlaps the reading
-        report.add(_declared_encoding(path, res))
         fatal = encoding_problems(path, raw, res.get("encoding", "utf-8"))
         report.add(fatal)
         if any(p.rule in ("encoding", "empty_file") for p in fatal):
@@ -194,8 +204,74 @@ def read_tables(package_dir: Path, entries: list, report: Report, progress: Prog
     return tables, texts, files, schemas
 
 
+def read_into_engine(package_dir: Path, entries: list, report: Report, progress: Progress, engine):
+    """Every readable table into the engine (large.py); its files and schemas."""
+    files, schemas = {}, {}
+    for res in entries:
+        readable = _readable(package_dir, res, report)
+        if isinstance(res, dict) and isinstance(res.get("name"), str) and not unsafe_path(res.get("path")):
+            files[res["name"]] = res["path"]
+        if readable is None:
+            continue
+        name, path, full, schema = readable
+        progress(f"reading {path} ({full.stat().st_size / 1e6:.1f} MB)")
+        found, parseable = large.scan_file(path, full, res)
+        report.add(found)
+        if any(p.rule in ("encoding", "empty_file") for p in found):
+            continue
+
+        def in_memory(full=full, path=path, name=name, schema=schema):
+            try:
+                text, problems = large.read_in_memory(full, path, name, schema)
+            except Exception as exc:  # broken CSV: reported, the other tables still checked
+                return [Problem(path, None, None, "csv_structure", None,
+                                f"the CSV structure is broken ({' '.join(str(exc).split())}); "
+                                f"look for a quote (\") opened but never closed")]
+            engine.register_frame(name, text)
+            return problems
+
+        problems = large.register(engine, name, path, full, schema, parseable, in_memory)
+        report.add(problems)
+        if name not in engine.columns:
+            continue
+        schemas[name] = schema
+    return files, schemas
+
+
+def validate_in_engine(package_dir: Path, entries: list, report: Report, sources_dir, say, engine) -> None:
+    """The large path: the tables stay in the engine; the Python rules and provenance run per batch of documents."""
+    try:
+        files, schemas = read_into_engine(package_dir, entries, report, say, engine)
+        counts = engine.counts()
+        report.add([Problem(files[n], None, None, "empty_table", None, "the table has a header but no rows")
+                    for n, rows in counts.items() if rows == 0])
+        engine.build_views(schemas)
+        say(f"checking cells, types, constraints, keys and the semantic rules that are queries ({engine.name})")
+        report.add(engine.problems(schemas, files))
+        say("checking the rules that need Python, and provenance, one batch of documents at a time")
+        found, skipped = large.python_checks(engine, schemas, files, sources_dir, say, counts)
+        report.add(found)
+        report.skipped += skipped
+        report.add(_derived_problems(package_dir, files))
+        report.tables = len(engine.columns)
+        report.rows, report.facts = sum(counts.values()), counts.get("facts", 0)
+    finally:
+        engine.close()
+
+
+def make_engine(engine: str, memory_limit: str | None = None, spark_master: str | None = None):
+    """The engine object for ``--engine duckdb`` or ``--engine spark``."""
+    from .engines import DuckDB, Spark
+
+    return DuckDB(memory_limit=memory_limit) if engine == "duckdb" else Spark(master=spark_master)
+
+
 def validate_package(package_dir: Path, sources_dir: Path | None = None, engine: str = "fast",
-                     progress: bool | None = None) -> Report:
+                     progress: bool | None = None, memory_limit: str | None = None,
+                     spark_master: str | None = None, engine_object=None) -> Report:
+    """Every check of the package. ``engine``: fast (in memory; the default), duckdb (out of core,
+    under ``memory_limit``), spark (local, or a cluster by ``spark_master``), or frictionless
+    (the fast path plus Frictionless over every row, to compare)."""
     package_dir = Path(package_dir)
     descriptor = read_descriptor(package_dir)  # UsageError when there is no package to check
     if engine not in ENGINES:
@@ -220,6 +296,11 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
             earlier = frictionless_problems(package_dir)
             report.add(earlier)
 
+    if engine in ("duckdb", "spark"):
+        validate_in_engine(package_dir, entries, report, sources_dir, say,
+                           engine_object or make_engine(engine, memory_limit, spark_master))
+        return _finish(report, [], say)
+
     tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
     pending = _start_provenance(tables, files, sources_dir, say)
     say("checking cells, types, constraints, keys and the semantic rules that are queries")
@@ -232,12 +313,16 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     provenance_problems, provenance_skipped = pending()
     report.add(provenance_problems)
     report.skipped += provenance_skipped
-    report.problems = _once(earlier, report.problems)
-    report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
-                       for p in report.problems]
     report.tables = len(tables)
     report.rows = sum(len(t) for t in tables.values())
     report.facts = len(tables.get("facts", ()))
+    return _finish(report, earlier, say)
+
+
+def _finish(report: Report, earlier: list[Problem], say) -> Report:
+    report.problems = _once(earlier, report.problems)
+    report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
+                       for p in report.problems]
     say(report.summary())
     return report
 
@@ -285,6 +370,17 @@ def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
                     "is out of date with the normalized tables; run python scripts/build_flat.py") for path in stale]
 
 
+PROVENANCE_NEEDS = ("documents", "sources", "facts", "policies", "excluded_mentions", "units", "exclusion_reasons")
+
+
+def provenance_blocked(tables) -> list[Problem]:
+    """Why the checks against the page texts cannot run, when a table they need could not be read."""
+    missing = [n for n in PROVENANCE_NEEDS if n not in tables]
+    return [Problem(DESCRIPTOR, None, None, "provenance", None,
+                    f"the checks against the source texts could not run: {', '.join(missing)} could not be read "
+                    f"(see the problems above)")] if missing else []
+
+
 def _start_provenance(tables, files, sources_dir, say):
     """Start the provenance checks; the returned function finishes them and gives (problems, skipped).
 
@@ -294,12 +390,9 @@ def _start_provenance(tables, files, sources_dir, say):
     """
     if sources_dir is None:
         return lambda: ([], [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS])
-    needed = ("documents", "sources", "facts", "policies", "excluded_mentions", "units", "exclusion_reasons")
-    missing = [n for n in needed if n not in tables]
-    if missing:
-        return lambda: ([Problem(DESCRIPTOR, None, None, "provenance", None,
-                                 f"the checks against the source texts could not run: {', '.join(missing)} could not be read "
-                                 f"(see the problems above)")], [])
+    blocked = provenance_blocked(tables)
+    if blocked:
+        return lambda: (blocked, [])
     say("checking provenance against the source texts")
     if len(tables["facts"]) < PARALLEL_FACTS or not hasattr(os, "fork"):
         done = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))

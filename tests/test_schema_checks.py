@@ -64,7 +64,7 @@ def test_a_pattern_with_escapes_means_the_same_on_every_engine(engine):
     schema = {"fields": [{"name": "id", "constraints": {"pattern": r"^[a-z]+\.txt$"}}]}
     rows = pd.DataFrame({"id": ["a.txt", "aXtxt", "a.txt\n"]}, dtype="string")
     found = query_problems({"t": rows}, {"t": "t.csv"}, {"t": schema}, engine=engine)
-    assert sorted(p.row for p in found) == [3, 4]
+    assert sorted(p.row for p in found if p.rule == "constraint-error") == [3, 4]
 
 
 def test_foreign_keys_come_from_the_schema(engine):

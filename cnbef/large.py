@@ -1,0 +1,215 @@
+"""Validating a package larger than memory: the tables stay in the engine, the Python runs per document.
+
+- Each file is read once in chunks for its size, hash, encoding, line endings and blank lines.
+- The engine reads each well-formed CSV itself (DuckDB: out of core, under a memory limit). A
+  file with a broken structure (a ragged row, a blank line, a wrong header) is read in memory
+  instead, so that its problems are located the way the small path locates them.
+- The generated queries (sqlchecks.py) run in the engine.
+- The rules that need Python (rules.py) and the checks against the page texts (provenance.py)
+  run on one batch of documents at a time: the documents, their sources and the rows of those
+  sources, with the small tables whole. Only a batch is ever in memory as pandas.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+from . import provenance
+from .engines import header_of
+from .files import not_utf8
+from .package import read_csv_cells, typed
+from .report import Problem
+from .rules import RULES
+from .schema_checks import label_problems
+
+CHUNK = 64 * 2**20
+BATCH_FACTS = 200_000  # rows of the largest table per batch of documents
+
+
+def scan_file(file: str, path: Path, resource: dict) -> tuple[list[Problem], bool]:
+    """Size, hash, encoding, BOM, line endings and blank lines in one pass; and whether it can be parsed."""
+    sha, size, line, previous = hashlib.sha256(), 0, 1, b""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    problems, first = [], True
+    cr_found = blank_found = False
+    wants_bom = str(resource.get("encoding", "utf-8")).lower().replace("_", "-") == "utf-8-sig"
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            sha.update(chunk)
+            size += len(chunk)
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return not_utf8(file, path.read_bytes()), False  # a broken file: read whole to say where
+            if first:
+                first = False
+                if chunk.startswith(b"\xef\xbb\xbf") != wants_bom:
+                    problems.append(Problem(file, 1, None, "bom", None, (
+                        "this table is declared utf-8-sig for spreadsheets and must start with a UTF-8 byte-order mark; rebuild it"
+                        if wants_bom else
+                        "the file starts with a UTF-8 byte-order mark (Excel's 'CSV UTF-8' adds one); save without BOM")))
+            joined = previous + chunk
+            if not cr_found and b"\r" in chunk:
+                cr_found = True
+                problems.append(Problem(file, line + chunk.count(b"\n", 0, chunk.find(b"\r")), None, "line_endings", None,
+                                        "the file has Windows (CRLF) or old Mac (CR) line endings; use \\n (LF)"))
+            blank = joined.find(b"\n\n")
+            if not blank_found and blank >= 0:
+                blank_found = True
+                problems.append(Problem(file, line - previous.count(b"\n") + joined.count(b"\n", 0, blank) + 1, None, "blank_line",
+                                        None, "blank line; remove it (a trailing blank line is an empty record)"))
+            line += chunk.count(b"\n")
+            previous = chunk[-1:]
+    if size == 0 or (size < CHUNK and path.read_bytes().isspace()):
+        return [Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")], False
+    digest = "sha256:" + sha.hexdigest()
+    if "bytes" in resource and resource["bytes"] != size:
+        problems.append(Problem(file, None, None, "byte-count", str(resource["bytes"]),
+                                f"the file has {size} bytes; run python scripts/refresh_metadata.py after editing"))
+    if "hash" in resource and resource["hash"] != digest:
+        problems.append(Problem(file, None, None, "hash-count", resource["hash"],
+                                f"the file's hash is {digest}; run python scripts/refresh_metadata.py after editing"))
+    return problems, not (cr_found or blank_found)
+
+
+def register(engine, name: str, file: str, path: Path, schema: dict, parseable: bool, in_memory) -> list[Problem]:
+    """The table into the engine: read by the engine when it is well formed, else in memory (``in_memory``)."""
+    header = header_of(path)
+    labels, _ = label_problems(file, _empty(header), schema)
+    if parseable and not labels and hasattr(engine, "register_csv"):
+        try:
+            engine.register_csv(name, path, header)
+            return []
+        except Exception:  # a ragged row or an unclosed quote: located by the in-memory reader
+            pass
+    return in_memory()
+
+
+def _empty(header):
+    import pandas as pd
+
+    return pd.DataFrame(columns=header, dtype="string")
+
+
+def per_document_tables(schemas: dict, present) -> dict[str, tuple[str, str, str]]:
+    """Tables that grow with the corpus, each with how it reaches documents: {table: (column, parent, parent column)}.
+
+    documents itself, then every table with a foreign key into one of these (sources into
+    documents; facts, policies, mentions into sources), read off the Table Schemas.
+    """
+    chain = {"documents": None}
+    grew = True
+    while grew:
+        grew = False
+        for name, schema in schemas.items():
+            if name in chain or name not in present:
+                continue
+            for fk in schema.get("foreignKeys", []):
+                fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+                ref = fk["reference"]
+                ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+                if ref.get("resource") in chain and len(fields) == 1 and ref.get("resource") != name:
+                    chain[name] = (fields[0], ref["resource"], ref_fields[0])
+                    grew = True
+                    break
+    return chain
+
+
+def _filter(table: str, chain: dict, ids_sql: str) -> str:
+    """A subquery of ``table``'s rows in the batch of documents ``ids_sql``."""
+    from .sqlchecks import q
+
+    link = chain[table]
+    if link is None:
+        return f"SELECT * FROM {q(table + '__text')} WHERE document_id IN ({ids_sql})"
+    column, parent, parent_column = link
+    return (f"SELECT * FROM {q(table + '__text')} WHERE {q(column)} IN "
+            f"(SELECT {q(parent_column)} FROM ({_filter(parent, chain, ids_sql)}))")
+
+
+def batches(engine, chain: dict, counts: dict[str, int]) -> list[list[str] | None]:
+    """Documents in groups of at most BATCH_FACTS rows of their largest table (None: all of them)."""
+    from .sqlchecks import q
+
+    if max(counts.get(t, 0) for t in chain) <= BATCH_FACTS:
+        return [None]  # one batch: every document
+    documents = [r["document_id"] for r in engine.rows("SELECT document_id FROM documents__text "
+                                                        "WHERE document_id IS NOT NULL ORDER BY _row")]
+    sizes = {}
+    for table in chain:
+        if table == "documents":
+            continue
+        path = [table]
+        while chain[path[-1]] and chain[path[-1]][1] != "documents":
+            path.append(chain[path[-1]][1])
+        if chain[path[-1]] is None:
+            continue
+        # the document of each row: up the chain of foreign keys
+        sql = f"SELECT t{len(path) - 1}.{q(chain[path[-1]][0])} AS document_id, count(*) AS n FROM {q(path[0] + '__text')} t0"
+        for i in range(1, len(path)):
+            column, parent, parent_column = chain[path[i - 1]]
+            sql += f" JOIN {q(parent + '__text')} t{i} ON t{i}.{q(parent_column)} = t{i - 1}.{q(column)}"
+        sql += f" GROUP BY t{len(path) - 1}.{q(chain[path[-1]][0])}"
+        for r in engine.rows(sql):
+            sizes[r["document_id"]] = max(sizes.get(r["document_id"], 0), r["n"])
+    groups, current, count = [], [], 0
+    for doc in documents:
+        n = sizes.get(doc, 0)
+        if current and count + n > BATCH_FACTS:
+            groups.append(current)
+            current, count = [], 0
+        current.append(doc)
+        count += n
+    if current:
+        groups.append(current)
+    return groups
+
+
+def python_checks(engine, schemas: dict, files: dict, sources_dir: Path | None, say,
+                  counts: dict[str, int]) -> tuple[list[Problem], list[str]]:
+    """rules.py and provenance.py over one batch of documents at a time."""
+    from .sqlchecks import lit, q
+    from .validate import _guarded, _provenance, provenance_blocked
+
+    present = set(engine.columns)
+    blocked = provenance_blocked(present) if sources_dir is not None else []
+    chain = per_document_tables(schemas, present) if "documents" in present else {}
+    small = {name: _typed(engine, f"SELECT * FROM {q(name + '__text')}", schemas[name])
+             for name in present if name not in chain}
+    problems, skipped = {}, []
+    groups = batches(engine, chain, counts) if chain else [None]
+    for n, group in enumerate(groups, 1):
+        tables = dict(small)
+        if group is None:
+            tables.update({name: _typed(engine, f"SELECT * FROM {q(name + '__text')}", schemas[name]) for name in chain})
+        else:
+            say(f"rules and provenance: batch {n} of {len(groups)} ({len(group)} documents)")
+            ids = ", ".join(map(lit, group)) or "NULL"
+            tables.update({name: _typed(engine, _filter(name, chain, ids), schemas[name]) for name in chain})
+        for rule_name, rule in RULES.items():
+            problems.update(dict.fromkeys(_guarded(rule_name, rule, tables, files)))
+        if sources_dir is not None and not blocked:
+            found, missing = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))
+            problems.update(dict.fromkeys(found))
+            skipped += [m for m in missing if m not in skipped]
+    if sources_dir is None:
+        skipped = [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS]
+    return list(problems) + blocked, skipped
+
+
+def _typed(engine, sql: str, schema: dict):
+    """Rows from the engine as the small path has them: text as read, indexed by spreadsheet row - 2, then typed."""
+    frame = engine.text_frame(sql)
+    frame.index = frame.pop("_row").to_numpy() - 2
+    return typed(frame, schema)
+
+
+def read_in_memory(path: Path, file: str, name: str, schema: dict):
+    """The small path's reader, for a file the engine cannot read: (text frame, problems)."""
+    from .validate import _odd_row_problems
+
+    text, odd = read_csv_cells(path)
+    problems = _odd_row_problems(file, list(text.columns), odd)
+    labels, text = label_problems(file, text, schema)
+    return text, problems + labels

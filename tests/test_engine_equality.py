@@ -1,0 +1,144 @@
+"""Every engine gives the same findings on the same damaged packages; so do the generated Pandera schemas.
+
+The damaged packages are every fault class the suite has: tests/test_faults.py (encodings,
+spreadsheet damage, labels, keys, hygiene …), tests/test_new_page.py (curation mistakes on the
+made-up page, provenance included) and tests/test_trust.py (broken descriptors and schemas).
+A finding is (file, row, column, rule, message): a finding reads the same whichever engine found it.
+"""
+import pandas as pd
+import pytest
+
+from cnbef import sqlchecks
+from cnbef.engines import DuckDB, Spark
+from cnbef.package import read_descriptor, read_text_table, resource_schema, typed
+from cnbef.validate import validate_package
+from test_faults import FAULTS
+from test_new_page import WRONG_EDITS
+from test_trust import NEVER_STOP
+
+DAMAGES = {**{f"fault-{n}": spec[0] for n, spec in FAULTS.items()},
+           **{f"edit-{n}": spec[0] for n, spec in WRONG_EDITS.items()},
+           **{f"schema-{n}": spec[0] for n, spec in NEVER_STOP.items()}}
+
+
+def findings(report):
+    return sorted((p.file, p.row if p.row is not None else -1, p.column or "", p.rule, p.message) for p in report.problems)
+
+
+def damaged(pkg, name):
+    DAMAGES[name](pkg)
+    return pkg
+
+
+@pytest.mark.parametrize("name", DAMAGES, ids=str)
+def test_every_engine_and_pandera_agree_on_each_damaged_package(pkg, name):
+    """DuckDB out of core finds what the in-memory path finds; Pandera rejects the tables they flag."""
+    damaged(pkg, name)
+    fast = validate_package(pkg.root, pkg.sources)
+    duck = validate_package(pkg.root, pkg.sources, engine="duckdb", memory_limit="256MB")
+    assert not fast.valid
+    assert findings(duck) == findings(fast)
+    assert sorted(duck.skipped) == sorted(fast.skipped)
+    if not any(p.rule in STRUCTURAL for p in duck.problems):  # Pandera checks typed frames, not files
+        assert pandera_rejects(pkg.root) == engine_flags(pkg.root, duck)
+
+
+def test_the_clean_package_passes_on_every_engine(pkg, spark_session):
+    for engine in ("fast", "duckdb"):
+        assert validate_package(pkg.root, pkg.sources, engine=engine).problems == []
+    report = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=Spark(session=spark_session))
+    assert report.problems == [] and report.skipped == []
+
+
+# Faults that leave every table readable with its header, so that one package can hold them all.
+ROW_LEVEL = [n for n, spec in FAULTS.items()
+             if spec[2] not in {"encoding", "empty_file", "empty_table", "missing-label", "extra-label", "incorrect-label",
+                                "unsafe_path", "missing-cell"}]
+
+
+def test_spark_finds_what_duckdb_finds_on_a_package_with_every_row_level_fault(pkg, spark_session):
+    """Spark is slow to start a job, so its proof is one package carrying every row-level fault at once."""
+    applied = []
+    for name in ROW_LEVEL + [f"edit-{n}" for n in WRONG_EDITS]:
+        try:
+            DAMAGES[name if name.startswith("edit-") else f"fault-{name}"](pkg)
+            applied.append(name)
+        except (KeyError, ValueError, IndexError, StopIteration):  # the row an earlier fault removed
+            continue
+    assert len(applied) > 30
+    duck = validate_package(pkg.root, pkg.sources, engine="duckdb")
+    spark = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=Spark(session=spark_session))
+    assert len(findings(duck)) > 40
+    assert findings(spark) == findings(duck)
+    rules = {p.rule for p in duck.problems}
+    assert {"type-error", "constraint-error", "primary-key", "foreign-key", "period_order",
+            "invisible_character", "formula_injection", "relative_period", "quote_text"} <= rules
+
+
+# ---- Pandera ------------------------------------------------------------------------------------
+
+IN_PANDERA = {"constraint-error", "primary-key", "unique-error", "foreign-key"} | {r.rule for r in sqlchecks.SEMANTIC}
+STRUCTURAL = {"encoding", "bom", "line_endings", "blank_line", "empty_file", "empty_table", "missing-label", "extra-label",
+              "incorrect-label", "missing-cell", "extra-cell", "csv_structure", "unsafe_path", "contract", "schema-error",
+              "descriptor", "readable", "byte-count", "hash-count"}
+
+
+def pandera_rejects(root) -> set[str]:
+    """The files whose typed table the generated Pandera schema rejects."""
+    from pandera.errors import SchemaErrors
+
+    from cnbef.pandera_schemas import schemas
+
+    resources = {r["name"]: r for r in read_descriptor(root)["resources"]}
+    tables = {n: typed(read_text_table(root / r["path"]), resource_schema(root, r)) for n, r in resources.items()}
+    rejected = set()
+    for name, schema in schemas(root, tables).items():
+        try:
+            schema.validate(tables[name], lazy=True)
+        except SchemaErrors:
+            rejected.add(resources[name]["path"])
+    return rejected
+
+
+def engine_flags(root, report) -> set[str]:
+    """The files the engines flag for a rule the Pandera schemas hold, on typed frames.
+
+    A cell that does not type is missing in a typed frame: Pandera sees it only in a required column.
+    """
+    resources = {r["path"]: resource_schema(root, r) for r in read_descriptor(root)["resources"]}
+
+    def required(file, column):
+        schema = resources[file]
+        return any(f["name"] == column and (f.get("constraints", {}).get("required") or column in schema.get("primaryKey", []))
+                   for f in schema["fields"])
+    return {p.file for p in report.problems
+            if p.rule in IN_PANDERA or (p.rule == "type-error" and required(p.file, p.column))}
+
+
+def test_pandera_schemas_pass_the_clean_package_and_name_the_row(pkg):
+    assert pandera_rejects(pkg.root) == set()
+    from pandera.errors import SchemaErrors
+
+    from cnbef.pandera_schemas import schemas
+
+    facts = typed(read_text_table(pkg.root / "data/facts.csv"), resource_schema(pkg.root, {"schema": "schemas/facts.json"}))
+    facts.loc[4, "period_start"] = pd.Timestamp("2099-01-01")
+    with pytest.raises(SchemaErrors) as err:
+        schemas(pkg.root)["facts"].validate(facts, lazy=True)
+    cases = err.value.failure_cases
+    assert set(cases.loc[cases["check"].str.startswith("period_order"), "index"]) == {4}
+
+
+def test_the_memory_limit_reaches_duckdb(pkg):
+    engine = DuckDB(memory_limit="64MB")
+    assert engine.rows("SELECT current_setting('memory_limit') AS m")[0]["m"] in ("64.0 MiB", "61.0 MiB")
+    assert validate_package(pkg.root, pkg.sources, engine="duckdb", engine_object=engine).problems == []
+
+
+def test_text_that_looks_like_a_missing_marker_is_text_on_every_engine(pkg):
+    """Only an empty cell is missing (as in Frictionless): "NA" and "null" are names, not gaps."""
+    measure = pkg.rows("measures")[1][0]
+    pkg.set("measures", measure, "name_en", "NA")
+    pkg.set("measures", measure, "description", "null")
+    for engine in ("fast", "duckdb"):
+        assert validate_package(pkg.root, pkg.sources, engine=engine).problems == [], engine
