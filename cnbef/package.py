@@ -103,7 +103,9 @@ def arrow_strings(col: pd.Series) -> pa.ChunkedArray | pa.Array:
 
 
 def _series(array, like: pd.Series) -> pd.Series:
-    return pd.Series(array.to_pandas(types_mapper=_PANDAS.get), index=like.index, name=like.name)
+    # positional: the frame's index need not be 0..n-1 (a batch of rows keeps its spreadsheet rows)
+    values = array.to_pandas(types_mapper=_PANDAS.get)
+    return pd.Series(values.array if isinstance(values, pd.Series) else values, index=like.index, name=like.name)
 
 
 def _cast(col: pd.Series, pattern: str, target: pa.DataType) -> pd.Series:

@@ -142,3 +142,17 @@ def test_text_that_looks_like_a_missing_marker_is_text_on_every_engine(pkg):
     pkg.set("measures", measure, "description", "null")
     for engine in ("fast", "duckdb"):
         assert validate_package(pkg.root, pkg.sources, engine=engine).problems == [], engine
+
+
+def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch):
+    """A large package runs the Python rules one batch of documents at a time; rows keep their numbers."""
+    from cnbef import large
+
+    for name in ("edit-this_year_read_as_last_year", "edit-fact_in_page_furniture", "fault-tampered_quote",
+                 "fault-region_own_parent", "edit-unknown_date_with_dates"):
+        DAMAGES[name](pkg)
+    whole = validate_package(pkg.root, pkg.sources, engine="duckdb")
+    monkeypatch.setattr(large, "BATCH_FACTS", 5)
+    batched = validate_package(pkg.root, pkg.sources, engine="duckdb", progress=True)
+    assert findings(batched) == findings(whole) == findings(validate_package(pkg.root, pkg.sources))
+    assert len({p.rule for p in whole.problems}) >= 5
