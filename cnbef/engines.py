@@ -235,12 +235,6 @@ class Spark(Engine):
         self._views.append(name + "__text")
         self.columns[name] = list(frame.columns)
 
-    def register_parquet(self, name: str, path: str, columns: list[str]) -> None:
-        """A table stored as (partitioned) Parquet of text columns with ``_row`` written at ingestion."""
-        self.spark.read.parquet(path).createOrReplaceTempView(name + "__text")
-        self._views.append(name + "__text")
-        self.columns[name] = list(columns)
-
     def _create_view(self, name: str, sql: str) -> None:
         self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {to_spark(sql)}")
         self._views.append(name)

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from . import provenance
@@ -170,16 +174,16 @@ def python_checks(engine, schemas: dict, files: dict, sources_dir: Path | None, 
                   counts: dict[str, int]) -> tuple[list[Problem], list[str]]:
     """rules.py and provenance.py over one batch of documents at a time."""
     from .sqlchecks import lit, q
-    from .validate import _guarded, _provenance, provenance_blocked
+    from .validate import provenance_blocked
 
     present = set(engine.columns)
     blocked = provenance_blocked(present) if sources_dir is not None else []
     chain = per_document_tables(schemas, present) if "documents" in present else {}
     small = {name: _typed(engine, f"SELECT * FROM {q(name + '__text')}", schemas[name])
              for name in present if name not in chain}
-    problems, skipped = {}, []
     groups = batches(engine, chain, counts) if chain else [None]
-    for n, group in enumerate(groups, 1):
+
+    def batch_tables(n, group):
         tables = dict(small)
         if group is None:
             tables.update({name: _typed(engine, f"SELECT * FROM {q(name + '__text')}", schemas[name]) for name in chain})
@@ -187,15 +191,41 @@ def python_checks(engine, schemas: dict, files: dict, sources_dir: Path | None, 
             say(f"rules and provenance: batch {n} of {len(groups)} ({len(group)} documents)")
             ids = ", ".join(map(lit, group)) or "NULL"
             tables.update({name: _typed(engine, _filter(name, chain, ids), schemas[name]) for name in chain})
-        for rule_name, rule in RULES.items():
-            problems.update(dict.fromkeys(_guarded(rule_name, rule, tables, files)))
-        if sources_dir is not None and not blocked:
-            found, missing = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))
-            problems.update(dict.fromkeys(found))
-            skipped += [m for m in missing if m not in skipped]
+        return tables
+
+    check = partial(check_batch, files=files, sources_dir=sources_dir if not blocked else None)
+    if len(groups) == 1 or not hasattr(os, "fork"):
+        results = [check(batch_tables(n, g)) for n, g in enumerate(groups, 1)]
+    else:  # the engine fetches the next batch while worker processes check the ones before
+        results, pending = [], []
+        with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
+            for n, group in enumerate(groups, 1):
+                pending.append(pool.submit(check, batch_tables(n, group)))
+                while len(pending) > WORKERS:
+                    results.append(pending.pop(0).result())
+            results += [f.result() for f in pending]
+    problems, skipped = {}, []
+    for found, missing in results:
+        problems.update(dict.fromkeys(found))
+        skipped += [m for m in missing if m not in skipped]
     if sources_dir is None:
         skipped = [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS]
     return list(problems) + blocked, skipped
+
+
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def check_batch(tables: dict, files: dict, sources_dir: Path | None) -> tuple[list[Problem], list[str]]:
+    """The Python rules and provenance over one batch of documents (in a worker process on a large package)."""
+    from .validate import _guarded, _provenance
+
+    problems = [p for rule_name, rule in RULES.items() for p in _guarded(rule_name, rule, tables, files)]
+    missing = []
+    if sources_dir is not None:
+        found, missing = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))
+        problems += found
+    return problems, missing
 
 
 def _typed(engine, sql: str, schema: dict):

@@ -161,11 +161,13 @@ def relative_period(tables, files):
     readings = {}
     for text, y in keys.drop_duplicates().itertuples(index=False):
         readings[(text, y)] = periods.resolve(text, None if pd.isna(y) else int(y))
-    pairs = list(zip(keys["text"], keys["year"]))
-    read = [readings[k] for k in pairs]
-    want_start = pd.Series([pd.Timestamp(r.start) if r else pd.NaT for r in read], index=keys.index)
-    want_end = pd.Series([pd.Timestamp(r.end) if r else pd.NaT for r in read], index=keys.index)
-    want_inferred = pd.Series([r.inferred if r else None for r in read], index=keys.index, dtype="boolean")
+    read = pd.DataFrame({"key": [f"{t}\x1f{'' if pd.isna(y) else y}" for t, y in readings],
+                         "start": [pd.Timestamp(r.start) if r else pd.NaT for r in readings.values()],
+                         "end": [pd.Timestamp(r.end) if r else pd.NaT for r in readings.values()],
+                         "inferred": pd.array([r.inferred if r else None for r in readings.values()], dtype="boolean")})
+    wanted = lookup(keys["text"].astype("string") + "\x1f" + keys["year"].astype("string").fillna(""), read, "key",
+                    ["start", "end", "inferred"])  # vectorized: a million rows, a few hundred readings
+    want_start, want_end, want_inferred = wanted["start"], wanted["end"], wanted["inferred"]
     resolved = want_start.notna()
     start, end, inferred = f.loc[keys.index, "period_start"], f.loc[keys.index, "period_end"], f.loc[keys.index, "period_inferred"]
     as_written = resolved & (start == want_start).fillna(False) & (end == want_end).fillna(False) & \

@@ -66,9 +66,10 @@ def test_benchmark_measures_and_reports(tmp_path):
     rows = bench.run([1000, 2000], frictionless_limit=60, workdir=tmp_path, say=lambda _: None)
     assert [r["facts"] for r in rows] == [1000, 2000]
     for r in rows:
-        assert r["validate"]["seconds"] > 0 and r["read_csv"]["rows"] > 0 and r["frictionless"]["rows"] == r["validate"]["rows"]
-        assert "read_csv" in bench.line(r) and "rows/s" in bench.line(r)
-    assert bench.growth(rows, 1000, 2000) is not None
+        for engine in ("fast", "duckdb"):
+            assert r[engine]["seconds"] > 0 and r["frictionless"]["rows"] == r[engine]["rows"] and r["read_csv"]["rows"] > 0
+            assert f"| {engine} " in bench.line(r) and "faster than frictionless" in bench.line(r)
+        assert bench.growth(rows, 1000, 2000, "duckdb") is not None
 
 
 def test_frictionless_is_skipped_past_the_limit(tmp_path):

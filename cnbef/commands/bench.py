@@ -1,8 +1,10 @@
-"""Benchmark validation: cnbef bench [--sizes 10000 100000 1000000] [--frictionless-limit 300]
+"""Benchmark validation: cnbef bench [--sizes 10000 100000 1000000] [--engines fast duckdb] [--memory-limit 1GB]
 
-For each size: pandas.read_csv(dtype=str) of the tables, our full validation (every rule, provenance
-included), and frictionless validate (skipped where it would take longer than the limit), with ratios,
-rows per second and peak memory; then the growth exponent between the two largest sizes.
+First the real package, whole process, against frictionless validate. Then for each size of
+synthetic package: pandas.read_csv(dtype=str) of the tables, our full validation on each engine
+(every rule, provenance included), and frictionless validate (skipped where it would take longer
+than the limit), side by side in one run, with ratios and peak memory; then the growth exponent
+between the two largest sizes.
 """
 import argparse
 from pathlib import Path
@@ -16,5 +18,8 @@ def main(argv):
     parser.add_argument("--frictionless-limit", type=float, default=300, help="seconds (default 300)")
     parser.add_argument("--keep", type=Path, help="keep the synthetic packages in this folder")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
+    parser.add_argument("--engines", nargs="+", default=["fast", "duckdb"], choices=["fast", "duckdb", "spark"],
+                        help="engines to measure side by side (default: fast duckdb)")
+    parser.add_argument("--memory-limit", help="DuckDB's memory limit for the duckdb engine (e.g. 1GB)")
     args = parser.parse_args(argv)
-    return run(args.sizes, args.frictionless_limit, args.keep, args.repeat)
+    return run(args.sizes, args.frictionless_limit, args.keep, args.repeat, tuple(args.engines), args.memory_limit)
