@@ -1,13 +1,15 @@
-"""The one validate command: descriptor, files, schema-derived and semantic rules, provenance.
+"""The one validate command: descriptor, files, generated queries, Python rules, provenance.
 
-Where each check runs (each rule once):
+Where each check runs (each rule declared once):
 - Frictionless: the descriptor and every Table Schema against their profiles. With
   ``engine="frictionless"`` it also re-checks every row (types, constraints, keys,
   labels, bytes/hash) — slow, kept to prove that both paths agree.
-- ``files.py``: encodings, line endings, cell hygiene, unsafe paths; bytes and sha256.
-- ``schema_checks.py``: labels, cell counts, types, constraints (through Pandera),
-  primary, unique and foreign keys — generated from the Table Schemas, vectorized.
-- ``rules.py``: semantic rules; ``flat.py``: the derived table is current.
+- ``files.py``: encodings, line endings, unsafe paths; bytes and sha256 (``large.py``
+  streams the same checks for the out-of-core engines).
+- ``sqlchecks.py``: queries generated from the Table Schemas (types, constraints, keys,
+  cell hygiene) and the semantic rules that are queries; ``engines.py`` runs them on
+  DuckDB (in memory for ``fast``, out of core for ``duckdb``) or Spark.
+- ``rules.py``: the semantic rules that need Python; ``flat.py``: the derived table is current.
 - ``provenance.py``: against the source texts, when they are given.
 """
 from __future__ import annotations
