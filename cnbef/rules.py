@@ -339,9 +339,9 @@ def exclusion_reason(tables, files):
     if "facts" in tables:
         f = tables["facts"]
         f = f[f["source_id"].isin(set(x["source_id"].dropna()))]  # only the articles that have mentions
-        for sid, a, b in zip(f["source_id"], f["quote_start"], f["quote_end"]):
-            if pd.notna(a) and pd.notna(b):
-                quotes.setdefault(sid, []).append((a, b))
+        f = f[f["quote_start"].notna() & f["quote_end"].notna()]
+        for sid, a, b in zip(f["source_id"].tolist(), f["quote_start"].tolist(), f["quote_end"].tolist()):
+            quotes.setdefault(sid, []).append((a, b))
     compiled = {}
     table = tables["exclusion_reasons"]
     for j, reason, pattern in zip(table.index, table["reason"], table["text_pattern"]):
@@ -353,10 +353,12 @@ def exclusion_reason(tables, files):
             compiled[reason] = None
             problems.append(Problem(files["exclusion_reasons"], _row(j), "text_pattern", "exclusion_reason", pattern,
                                     f"reason {reason}: not a valid regular expression ({exc})"))
-    for i, sid, text, a, b, reason in zip(x.index, x["source_id"], x["text"], x["char_start"], x["char_end"], x["reason"]):
-        if reason not in reasons.index or pd.isna(text):
+    rule_rows = reasons.to_dict("index")  # a few reasons, looked up once per mention
+    for i, sid, text, a, b, reason in zip(x.index, x["source_id"].tolist(), x["text"].tolist(), x["char_start"].tolist(),
+                                          x["char_end"].tolist(), x["reason"].tolist()):
+        if reason not in rule_rows or pd.isna(text):
             continue
-        rule_row = reasons.loc[reason]
+        rule_row = rule_rows[reason]
         pattern = rule_row["text_pattern"]
         if reason in compiled:
             if compiled[reason] is None:
