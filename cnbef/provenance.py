@@ -268,9 +268,33 @@ def _tokens(text: str) -> tuple[list[int], list[int]]:
 LARGE_UNIT_CHARS = "".join(LARGE_UNITS)
 
 
+def _cuts_a_token(sources: list, a: np.ndarray, b: np.ndarray, text_of: dict) -> np.ndarray:
+    """Rows whose [a, b) starts inside a number token or ends inside one, for all rows of a text at once.
+
+    Tokens do not overlap, so only the first token reaching into the span can start before it and
+    only the last can end after it; the rows found are then looked at one by one.
+    """
+    out = np.zeros(len(sources), dtype=bool)
+    by_source = {}
+    for k, sid in enumerate(sources):
+        by_source.setdefault(sid, []).append(k)
+    for sid, ks in by_source.items():
+        starts, ends = (np.asarray(x, dtype=np.int64) for x in _tokens(text_of[sid]))
+        if not len(starts):
+            continue
+        lo, hi = a[ks], b[ks]
+        first = np.searchsorted(ends, lo, side="right")  # the first token ending after the span's start
+        last = np.searchsorted(starts, hi, side="left") - 1  # the last token starting before the span's end
+        inside = (first < len(starts)) & (first <= last)
+        out[ks] = inside & ((starts[np.minimum(first, len(starts) - 1)] < lo) | (ends[np.maximum(last, 0)] > hi))
+    return out
+
+
 def _boundary_problems(frame, file, text_of, start_col, end, column):
     """A fact's numeral or an excluded mention covers whole number tokens: 2 is not a value of 2651.25."""
     rows = _in_range(frame["source_id"], frame[start_col], end, text_of)
+    rows = rows[_cuts_a_token(frame.loc[rows, "source_id"].tolist(), frame.loc[rows, start_col].to_numpy(dtype=np.int64),
+                              end[rows].to_numpy(dtype=np.int64), text_of)]
     problems = []
     for i, sid, a, b in zip(rows, frame.loc[rows, "source_id"].tolist(), frame.loc[rows, start_col].tolist(), end[rows].tolist()):
         text = text_of[sid]
