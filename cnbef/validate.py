@@ -168,16 +168,25 @@ def _readable(package_dir: Path, res, report: Report):
     return name, path, full, schema
 
 
-def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress):
-    """Typed frames, their text, files and schemas for every resource that could be read."""
-    tables, texts, files, schemas = {}, {}, {}, {}
+def _each_readable(package_dir: Path, entries: list, report: Report, files: dict):
+    """(resource, name, path, full path, schema) of each resource that may be read; ``files`` gets every table's path."""
     for res in entries:
         readable = _readable(package_dir, res, report)
         if isinstance(res, dict) and isinstance(res.get("name"), str) and not unsafe_path(res.get("path")):
             files[res["name"]] = res["path"]
-        if readable is None:
-            continue
-        name, path, full, schema = readable
+        if readable is not None:
+            yield (res, *readable)
+
+
+def _broken_csv(path: str, exc: Exception) -> Problem:
+    return Problem(path, None, None, "csv_structure", None, f"the CSV structure is broken ({' '.join(str(exc).split())}); "
+                                                            f"look for a quote (\") opened but never closed")
+
+
+def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress):
+    """Typed frames, their text, files and schemas for every resource that could be read."""
+    tables, texts, files, schemas = {}, {}, {}, {}
+    for res, name, path, full, schema in _each_readable(package_dir, entries, report, files):
         raw = full.read_bytes()
         hashing = _HASHER.submit(_metadata_problems, path, raw, res)  # sha256 releases the GIL: overlaps the reading
         fatal = encoding_problems(path, raw, res.get("encoding", "utf-8"))
@@ -191,9 +200,7 @@ def read_tables(package_dir: Path, entries: list, report: Report, progress: Prog
             text, odd = read_csv_cells(full)
         except Exception as exc:  # broken CSV: reported, the other tables still checked
             report.add(hashing.result())
-            report.add(not_utf8(path, raw) or [Problem(path, None, None, "csv_structure", None,
-                                f"the CSV structure is broken ({' '.join(str(exc).split())}); "
-                                f"look for a quote (\") opened but never closed")])
+            report.add(not_utf8(path, raw) or [_broken_csv(path, exc)])
             continue
         report.add(hashing.result())
         report.add(_odd_row_problems(path, list(text.columns), odd))
@@ -209,13 +216,7 @@ def read_tables(package_dir: Path, entries: list, report: Report, progress: Prog
 def read_into_engine(package_dir: Path, entries: list, report: Report, progress: Progress, engine):
     """Every readable table into the engine (large.py); its files and schemas."""
     files, schemas = {}, {}
-    for res in entries:
-        readable = _readable(package_dir, res, report)
-        if isinstance(res, dict) and isinstance(res.get("name"), str) and not unsafe_path(res.get("path")):
-            files[res["name"]] = res["path"]
-        if readable is None:
-            continue
-        name, path, full, schema = readable
+    for res, name, path, full, schema in _each_readable(package_dir, entries, report, files):
         progress(f"reading {path} ({full.stat().st_size / 1e6:.1f} MB)")
         found, parseable = large.scan_file(path, full, res)
         report.add(found)
@@ -226,9 +227,7 @@ def read_into_engine(package_dir: Path, entries: list, report: Report, progress:
             try:
                 text, problems = large.read_in_memory(full, path, name, schema)
             except Exception as exc:  # broken CSV: reported, the other tables still checked
-                return [Problem(path, None, None, "csv_structure", None,
-                                f"the CSV structure is broken ({' '.join(str(exc).split())}); "
-                                f"look for a quote (\") opened but never closed")]
+                return [_broken_csv(path, exc)]
             engine.register_frame(name, text)
             return problems
 
