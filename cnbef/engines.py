@@ -17,8 +17,6 @@ import pyarrow as pa
 from . import sqlchecks
 from .report import Problem
 
-DESCRIPTOR = "datapackage.json"
-
 
 class Engine:
     name = "engine"

@@ -264,7 +264,13 @@ def make_engine(engine: str, memory_limit: str | None = None, spark_master: str 
     """The engine object for ``--engine duckdb`` or ``--engine spark``."""
     from .engines import DuckDB, Spark
 
-    return DuckDB(memory_limit=memory_limit) if engine == "duckdb" else Spark(master=spark_master)
+    if engine == "spark":
+        return Spark(master=spark_master)
+    try:
+        return DuckDB(memory_limit=memory_limit)
+    except Exception as exc:  # duckdb's own words on a size it cannot read
+        raise UsageError(f"--memory-limit {memory_limit}: DuckDB cannot use it ({' '.join(str(exc).split())}); "
+                         f"give a size such as 1GB or 500MB") from exc
 
 
 def validate_package(package_dir: Path, sources_dir: Path | None = None, engine: str = "fast",

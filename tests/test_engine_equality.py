@@ -156,3 +156,17 @@ def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch
     batched = validate_package(pkg.root, pkg.sources, engine="duckdb", progress=True)
     assert findings(batched) == findings(whole) == findings(validate_package(pkg.root, pkg.sources))
     assert len({p.rule for p in whole.problems}) >= 5
+
+
+def test_the_command_line_chooses_the_engine_and_its_memory(pkg):
+    import subprocess
+    import sys
+
+    base = [sys.executable, "-m", "cnbef", "validate", str(pkg.root), "--sources", str(pkg.sources)]
+    done = subprocess.run(base + ["--engine", "duckdb", "--memory-limit", "256MB"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    DAMAGES["fault-orphan_foreign_key"](pkg)
+    done = subprocess.run(base + ["--engine", "duckdb"], capture_output=True, text=True)
+    assert done.returncode == 1 and "[foreign-key] column entity_id" in done.stdout
+    done = subprocess.run(base + ["--engine", "duckdb", "--memory-limit", "lots"], capture_output=True, text=True)
+    assert done.returncode == 2 and "--memory-limit lots" in done.stdout and "Traceback" not in done.stdout + done.stderr
