@@ -67,24 +67,37 @@ def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Pr
         return not_utf8(file, raw)
     problems = []
     if not raw or raw.isspace():
-        return [Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")]
+        return [empty_file(file)]
     wants_bom = str(encoding).lower().replace("_", "-") == "utf-8-sig"
-    if raw.startswith(BOM) and not wants_bom:
-        problems.append(Problem(file, 1, None, "bom", None,
-                                "the file starts with a UTF-8 byte-order mark (Excel's 'CSV UTF-8' adds one); save without BOM"))
-    elif wants_bom and not raw.startswith(BOM):
-        problems.append(Problem(file, 1, None, "bom", None,
-                                "this table is declared utf-8-sig for spreadsheets and must start with a UTF-8 byte-order mark; rebuild it"))
+    if raw.startswith(BOM) != wants_bom:
+        problems.append(bom_problem(file, wants_bom))
     cr = raw.find(b"\r")
     if cr >= 0:
-        problems.append(Problem(file, _line_of(raw, cr), None, "line_endings", None,
-                                "the file has Windows (CRLF) or old Mac (CR) line endings; use \\n (LF)"))
+        problems.append(line_endings(file, _line_of(raw, cr)))
     # An empty line is an empty record; a line of spaces is caught as a row with too few cells.
     blank = min((k for k in (raw.find(b"\n\n"), raw.find(b"\n\r\n") if cr >= 0 else -1) if k >= 0), default=-1)
     if blank >= 0:
-        problems.append(Problem(file, _line_of(raw, blank) + 1, None, "blank_line", None,
-                                "blank line; remove it (a trailing blank line is an empty record)"))
+        problems.append(blank_line(file, _line_of(raw, blank) + 1))
     return problems
+
+
+# One wording for each file problem, whether the bytes are read whole or streamed (large.py).
+def empty_file(file: str) -> Problem:
+    return Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")
+
+
+def bom_problem(file: str, wants_bom: bool) -> Problem:
+    return Problem(file, 1, None, "bom", None, (
+        "this table is declared utf-8-sig for spreadsheets and must start with a UTF-8 byte-order mark; rebuild it"
+        if wants_bom else "the file starts with a UTF-8 byte-order mark (Excel's 'CSV UTF-8' adds one); save without BOM"))
+
+
+def line_endings(file: str, line: int) -> Problem:
+    return Problem(file, line, None, "line_endings", None, "the file has Windows (CRLF) or old Mac (CR) line endings; use \\n (LF)")
+
+
+def blank_line(file: str, line: int) -> Problem:
+    return Problem(file, line, None, "blank_line", None, "blank line; remove it (a trailing blank line is an empty record)")
 
 
 def cell_findings(value: str) -> list[tuple[str, str]]:

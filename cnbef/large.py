@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import provenance
 from .engines import header_of
-from .files import not_utf8
+from .files import BOM, blank_line, bom_problem, empty_file, line_endings, not_utf8
 from .package import read_csv_cells, typed
 from .report import Problem
 from .rules import RULES
@@ -48,33 +48,24 @@ def scan_file(file: str, path: Path, resource: dict) -> tuple[list[Problem], boo
                 return not_utf8(file, path.read_bytes()), False  # a broken file: read whole to say where
             if first:
                 first = False
-                if chunk.startswith(b"\xef\xbb\xbf") != wants_bom:
-                    problems.append(Problem(file, 1, None, "bom", None, (
-                        "this table is declared utf-8-sig for spreadsheets and must start with a UTF-8 byte-order mark; rebuild it"
-                        if wants_bom else
-                        "the file starts with a UTF-8 byte-order mark (Excel's 'CSV UTF-8' adds one); save without BOM")))
+                if chunk.startswith(BOM) != wants_bom:
+                    problems.append(bom_problem(file, wants_bom))
             joined = previous + chunk
             if not cr_found and b"\r" in chunk:
                 cr_found = True
-                problems.append(Problem(file, line + chunk.count(b"\n", 0, chunk.find(b"\r")), None, "line_endings", None,
-                                        "the file has Windows (CRLF) or old Mac (CR) line endings; use \\n (LF)"))
+                problems.append(line_endings(file, line + chunk.count(b"\n", 0, chunk.find(b"\r"))))
             blank = joined.find(b"\n\n")
             if not blank_found and blank >= 0:
                 blank_found = True
-                problems.append(Problem(file, line - previous.count(b"\n") + joined.count(b"\n", 0, blank) + 1, None, "blank_line",
-                                        None, "blank line; remove it (a trailing blank line is an empty record)"))
+                problems.append(blank_line(file, line - previous.count(b"\n") + joined.count(b"\n", 0, blank) + 1))
             line += chunk.count(b"\n")
             previous = chunk[-1:]
     if size == 0 or (size < CHUNK and path.read_bytes().isspace()):
-        return [Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")], False
-    digest = "sha256:" + sha.hexdigest()
-    if "bytes" in resource and resource["bytes"] != size:
-        problems.append(Problem(file, None, None, "byte-count", str(resource["bytes"]),
-                                f"the file has {size} bytes; run python scripts/refresh_metadata.py after editing"))
-    if "hash" in resource and resource["hash"] != digest:
-        problems.append(Problem(file, None, None, "hash-count", resource["hash"],
-                                f"the file's hash is {digest}; run python scripts/refresh_metadata.py after editing"))
-    return problems, not (cr_found or blank_found)
+        return [empty_file(file)], False
+    from .validate import metadata_problems
+
+    return problems + metadata_problems(file, {"bytes": size, "hash": "sha256:" + sha.hexdigest()}, resource), \
+        not (cr_found or blank_found)
 
 
 def register(engine, name: str, file: str, path: Path, schema: dict, parseable: bool, in_memory) -> list[Problem]:

@@ -83,7 +83,11 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
 
 
 def _metadata_problems(path: str, raw: bytes, resource: dict) -> list[Problem]:
-    stats = stats_of(raw)
+    return metadata_problems(path, stats_of(raw), resource)
+
+
+def metadata_problems(path: str, stats: dict, resource: dict) -> list[Problem]:
+    """The file's size and sha256 against the descriptor's ``bytes`` and ``hash``."""
     problems = []
     if "bytes" in resource and resource["bytes"] != stats["bytes"]:
         problems.append(Problem(path, None, None, "byte-count", str(resource["bytes"]),
