@@ -10,10 +10,6 @@ import pandas as pd
 from .report import Problem
 
 
-def _row(index) -> int:
-    return int(index) + 2  # the header is row 1
-
-
 def label_problems(file: str, frame: pd.DataFrame, schema: dict) -> tuple[list[Problem], pd.DataFrame]:
     """Header problems, and the frame with its columns named by position as Frictionless reads them."""
     names = [f["name"] for f in schema.get("fields", [])]
