@@ -18,7 +18,7 @@ import pandas as pd
 # pandas 3; we never use pyspark.pandas.
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
-from .package import lookup, read_descriptor, read_text_table, resource_schema, typed
+from .package import lookup, read_descriptor, read_text_table, resource_schema, table_files, typed
 
 def _package_dir() -> Path:
     installed = Path(__file__).resolve().parent / "package"
@@ -47,7 +47,7 @@ def load_table(name: str, package_dir: Path | str = PACKAGE_DIR) -> pd.DataFrame
     if resource is None:
         raise KeyError(f"no table {name!r} in {package_dir}")
     schema = resource_schema(package_dir, resource)
-    frame = _categories(typed(read_text_table(package_dir / resource["path"]), schema), schema)
+    frame = _categories(typed(read_text_table(table_files(package_dir, resource)), schema), schema)
     return frame.set_index(schema["primaryKey"]) if schema.get("primaryKey") else frame
 
 

@@ -22,6 +22,7 @@ COMMANDS = {
     "draft": ("cnbef.commands.draft", "draft a review file with a candidate row for every number of a new page"),
     "add": ("cnbef.commands.add", "merge a reviewed page's accepted rows into the tables, then validate"),
     "locate": ("cnbef.commands.locate", "find a quote's offsets in a source text, for curating"),
+    "parts": ("cnbef.commands.parts", "store a large table as parts (a multi-part resource), or as one file again"),
     "synth": ("cnbef.commands.synth", "write a synthetic package of N facts"),
     "bench": ("cnbef.commands.bench", "benchmark validation at several sizes"),
     "site": ("cnbef.commands.site", "build the Datasette site of the package, and serve it on 127.0.0.1"),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from . import sqlchecks
+from .package import ROW_SPAN
 from .report import Problem
 
 
@@ -164,19 +165,23 @@ class DuckDB(Engine):
         if key:
             self._create_view(name + "__one", sqlchecks.first_rows_view(name, key))
 
-    def register_csv(self, name: str, path: Path, columns: list[str]) -> None:
-        """The file read as text by DuckDB, strictly (no sniffing; a ragged row is an error, not a skipped row).
+    def register_csv(self, name: str, paths: list[Path], columns: list[str]) -> None:
+        """The files read as text by DuckDB, strictly (no sniffing; a ragged row is an error, not a skipped row).
 
         DuckDB skips blank lines and drops nothing else; the caller has reported blank lines and
-        reads a file with them in memory instead, so ``rowid + 2`` is the spreadsheet row.
+        reads a file with them in memory instead, so ``rowid + 2`` is the spreadsheet row (in part
+        k of a multi-part table, plus k * ROW_SPAN).
         """
         cols = "{" + ", ".join(f"{sqlchecks.lit(c)}: 'VARCHAR'" for c in columns) + "}"
-        raw = sqlchecks.q(name + "__raw")
-        self.con.execute(f"CREATE TABLE {raw} AS SELECT * FROM read_csv({sqlchecks.lit(str(path))}, header=true, "
-                         f"delim=',', quote='\"', escape='\"', columns={cols}, all_varchar=true, strict_mode=true, "
-                         f"auto_detect=false, null_padding=false, new_line='\\n')")
         names = ", ".join(sqlchecks.q(c) for c in columns)
-        self._create_view(name + "__text", f"SELECT rowid + 2 AS _row, {names} FROM {raw}")
+        parts = []
+        for k, path in enumerate(paths):
+            raw = sqlchecks.q(f"{name}__raw{k}")
+            self.con.execute(f"CREATE TABLE {raw} AS SELECT * FROM read_csv({sqlchecks.lit(str(path))}, header=true, "
+                             f"delim=',', quote='\"', escape='\"', columns={cols}, all_varchar=true, strict_mode=true, "
+                             f"auto_detect=false, null_padding=false, new_line='\\n')")
+            parts.append(f"SELECT rowid + {k * ROW_SPAN + 2} AS _row, {names} FROM {raw}")
+        self._create_view(name + "__text", " UNION ALL ".join(parts))
         self.columns[name] = list(columns)
 
     def _create_view(self, name: str, sql: str) -> None:
@@ -233,6 +238,28 @@ class Spark(Engine):
         self._views.append(name + "__text")
         self.columns[name] = list(frame.columns)
 
+    def register_csv(self, name: str, paths: list[Path], columns: list[str]) -> None:
+        """The files parsed on the executors, one task per file (so a table in parts is read in parallel and
+        never passes through the driver); each file must be at the same path on every executor.
+
+        The table is cached and counted here: a ragged row fails now, and the caller then reads the
+        table in memory to locate it.
+        """
+        from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+        schema = StructType([StructField("_row", LongType(), False)] + [StructField(c, StringType(), True) for c in columns])
+        jobs = [(str(Path(p).resolve()), k * ROW_SPAN, len(columns)) for k, p in enumerate(paths)]
+        frame = self.spark.createDataFrame(self.spark.sparkContext.parallelize(jobs, len(jobs)).flatMap(csv_rows), schema)
+        frame.persist()
+        try:
+            frame.count()
+        except Exception:
+            frame.unpersist()
+            raise
+        frame.createOrReplaceTempView(name + "__text")
+        self._views.append(name + "__text")
+        self.columns[name] = list(columns)
+
     def _create_view(self, name: str, sql: str) -> None:
         self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {to_spark(sql)}")
         self._views.append(name)
@@ -264,6 +291,18 @@ def to_spark(sql: str) -> str:
     import sqlglot
 
     return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+
+def csv_rows(job: tuple[str, int, int]):
+    """(_row, cells...) of one CSV file, its header left out; "" is missing. A row of another width is an error."""
+    path, offset, width = job
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        for i, cells in enumerate(reader):
+            if len(cells) != width:
+                raise ValueError(f"{path}: row {i + 2} has {len(cells)} cells, the header {width}")
+            yield (offset + i + 2, *[c if c != "" else None for c in cells])
 
 
 def header_of(path: Path) -> list[str]:

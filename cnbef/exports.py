@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .package import read_descriptor, read_text_table, resource_schema, typed
+from .package import read_descriptor, read_text_table, resource_schema, table_files, typed
 from .validate import validate_package
 
 DIST = "dist"
@@ -78,7 +78,7 @@ class Table:
 
 def _read_table(package_dir: Path, resource: dict) -> Table:
     schema = resource_schema(package_dir, resource)
-    frame = typed(read_text_table(Path(package_dir) / resource["path"]), schema)
+    frame = typed(read_text_table(table_files(package_dir, resource)), schema)
     columns = {f["name"]: [None if pd.isna(v) else PYTHON[f.get("type", "string")](v) for v in frame[f["name"]]]
                for f in schema.get("fields", [])}
     return Table(resource, schema, columns)

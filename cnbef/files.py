@@ -183,6 +183,15 @@ def unsafe_path(path) -> str | None:
     return None
 
 
+def unsafe_paths(value) -> str | None:
+    """unsafe_path of a resource's path: one path, or the list of a multi-part table's parts."""
+    if isinstance(value, list):
+        if not value:
+            return "is an empty list of parts"
+        return next((f"has a part that {why}" for part in value if (why := unsafe_path(part))), None)
+    return unsafe_path(value)
+
+
 def descriptor_problems(descriptor: dict) -> list[Problem]:
     problems = []
     for n, res in enumerate(descriptor.get("resources", [])):
@@ -193,7 +202,7 @@ def descriptor_problems(descriptor: dict) -> list[Problem]:
             value = res.get(key)
             if key == "schema" and (value is None or isinstance(value, dict)):
                 continue
-            why = unsafe_path(value)
+            why = unsafe_paths(value) if key == "path" else unsafe_path(value)
             if why:
                 problems.append(Problem("datapackage.json", None, f"resources[{n}].{key}", "unsafe_path", str(value),
                                         f"{why}; the resource was not read"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .package import lookup, read_descriptor, read_text_table, resource_schema
+from .package import lookup, read_descriptor, read_text_table, resource_schema, table_files
 
 NAME = "facts_flat"
 PATH = f"data/{NAME}.csv"
@@ -106,7 +106,7 @@ def _normalized(value: str, multiplier: str) -> str:
 
 def flat_rows(package_dir: Path) -> pd.DataFrame:
     descriptor = read_descriptor(package_dir)
-    paths = {r["name"]: Path(package_dir) / r["path"] for r in descriptor["resources"]}
+    paths = {r["name"]: table_files(package_dir, r) for r in descriptor["resources"]}
     text = {n: read_text_table(paths[n]) for n in ("facts", "sources", "regions", "entities", "measures", "units")}
     facts = text["facts"]
     out = pd.DataFrame(index=facts.index)

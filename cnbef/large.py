@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +21,8 @@ from pathlib import Path
 from . import provenance
 from .engines import header_of
 from .files import BOM, blank_line, bom_problem, empty_file, line_endings, not_utf8
-from .package import read_csv_cells, typed
+from .metadata import Stream
+from .package import typed
 from .report import Problem
 from .rules import RULES
 from .schema_checks import label_problems
@@ -31,16 +31,31 @@ CHUNK = 64 * 2**20
 BATCH_FACTS = 200_000  # rows of the largest table per batch of documents
 
 
-def scan_file(file: str, path: Path, resource: dict) -> tuple[list[Problem], bool]:
-    """Size, hash, encoding, BOM, line endings and blank lines in one pass; and whether it can be parsed."""
-    sha, size, line, previous = hashlib.sha256(), 0, 1, b""
+def scan_files(label: str, files: list[str], paths: list[Path], resource: dict) -> tuple[list[Problem], bool]:
+    """A table's files (one, or the parts of a multi-part table) each scanned once; the size and hash
+    of the table as Frictionless reads it against the descriptor. And whether every file can be parsed."""
+    from .validate import metadata_problems
+
+    stream, problems, parseable = Stream(), [], True
+    for file, path in zip(files, paths):
+        found, ok = scan_file(file, path, resource, stream.part())
+        problems += found
+        parseable = parseable and ok
+        if any(p.rule in ("encoding", "empty_file") for p in found):
+            return problems, False
+    return problems + metadata_problems(label, stream.stats(), resource), parseable
+
+
+def scan_file(file: str, path: Path, resource: dict, feed) -> tuple[list[Problem], bool]:
+    """Encoding, BOM, line endings and blank lines in one pass, the bytes fed to ``feed``; and whether it can be parsed."""
+    size, line, previous = 0, 1, b""
     decoder = codecs.getincrementaldecoder("utf-8")()
     problems, first = [], True
     cr_found = blank_found = False
     wants_bom = str(resource.get("encoding", "utf-8")).lower().replace("_", "-") == "utf-8-sig"
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
-            sha.update(chunk)
+            feed(chunk)
             size += len(chunk)
             try:
                 decoder.decode(chunk)
@@ -62,19 +77,16 @@ def scan_file(file: str, path: Path, resource: dict) -> tuple[list[Problem], boo
             previous = chunk[-1:]
     if size == 0 or (size < CHUNK and path.read_bytes().isspace()):
         return [empty_file(file)], False
-    from .validate import metadata_problems
-
-    return problems + metadata_problems(file, {"bytes": size, "hash": "sha256:" + sha.hexdigest()}, resource), \
-        not (cr_found or blank_found)
+    return problems, not (cr_found or blank_found)
 
 
-def register(engine, name: str, file: str, path: Path, schema: dict, parseable: bool, in_memory) -> list[Problem]:
+def register(engine, name: str, files: list[str], paths: list[Path], schema: dict, parseable: bool, in_memory) -> list[Problem]:
     """The table into the engine: read by the engine when it is well formed, else in memory (``in_memory``)."""
-    header = header_of(path)
-    labels, _ = label_problems(file, _empty(header), schema)
-    if parseable and not labels and hasattr(engine, "register_csv"):
+    header = header_of(paths[0])
+    labels = [p for file, path in zip(files, paths) for p in label_problems(file, _empty(header_of(path)), schema)[0]]
+    if parseable and not labels and all(header_of(path) == header for path in paths) and hasattr(engine, "register_csv"):
         try:
-            engine.register_csv(name, path, header)
+            engine.register_csv(name, paths, header)
             return []
         except Exception:  # a ragged row or an unclosed quote: located by the in-memory reader
             pass
@@ -226,11 +238,3 @@ def _typed(engine, sql: str, schema: dict):
     return typed(frame, schema)
 
 
-def read_in_memory(path: Path, file: str, name: str, schema: dict):
-    """The small path's reader, for a file the engine cannot read: (text frame, problems)."""
-    from .validate import _odd_row_problems
-
-    text, odd = read_csv_cells(path)
-    problems = _odd_row_problems(file, list(text.columns), odd)
-    labels, text = label_problems(file, text, schema)
-    return text, problems + labels

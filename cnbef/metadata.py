@@ -10,16 +10,42 @@ import hashlib
 import json
 from pathlib import Path
 
-from .files import unsafe_path
-from .package import DESCRIPTOR, read_descriptor
+from .files import unsafe_paths
+from .package import DESCRIPTOR, read_descriptor, resource_paths
 
 
-def stats_of(raw: bytes) -> dict:
-    return {"bytes": len(raw), "hash": "sha256:" + hashlib.sha256(raw).hexdigest()}
+class Stream:
+    """bytes and sha256 of a table as Frictionless reads and checks them. A multi-part table's parts are
+    joined, each header after the first left out; a table of one file is that file."""
+
+    def __init__(self):
+        self.sha, self.size, self.parts = hashlib.sha256(), 0, 0
+
+    def part(self):
+        """A function to feed the next part's bytes to, in order (a chunk at a time)."""
+        header = self.parts > 0
+        self.parts += 1
+
+        def feed(chunk: bytes) -> None:
+            nonlocal header
+            if header:
+                end = chunk.find(b"\n")
+                if end < 0:
+                    return
+                chunk, header = chunk[end + 1:], False
+            self.sha.update(chunk)
+            self.size += len(chunk)
+        return feed
+
+    def stats(self) -> dict:
+        return {"bytes": self.size, "hash": "sha256:" + self.sha.hexdigest()}
 
 
-def file_stats(path: Path) -> dict:
-    return stats_of(Path(path).read_bytes())
+def parts_stats(raws) -> dict:
+    stream = Stream()
+    for raw in raws:
+        stream.part()(raw)
+    return stream.stats()
 
 
 def sources_of(package_dir: Path) -> list[dict] | None:
@@ -42,9 +68,9 @@ def refreshed(package_dir: Path) -> dict:
     """The descriptor with bytes and hash recomputed for every resource file inside the package, and its sources listed."""
     descriptor = read_descriptor(package_dir)
     for res in descriptor["resources"]:
-        path = res.get("path")
-        if unsafe_path(path) is None and (Path(package_dir) / path).is_file():
-            res.update(file_stats(Path(package_dir) / path))
+        paths = resource_paths(res)
+        if unsafe_paths(res.get("path")) is None and all((Path(package_dir) / p).is_file() for p in paths):
+            res.update(parts_stats((Path(package_dir) / p).read_bytes() for p in paths))
     sources = sources_of(package_dir)
     if sources is not None:
         descriptor["sources"] = sources

@@ -84,8 +84,28 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, list[tuple[int, int, int, 
     return frame, sorted(odd)
 
 
-def read_text_table(path: Path) -> pd.DataFrame:
-    return read_csv_cells(path)[0]
+# A multi-part table (a resource whose "path" is a list, as Frictionless allows) is read as one table;
+# the row of part k (counted from 0) at spreadsheet row r is numbered k * ROW_SPAN + r, so every
+# rule sees one table and the report can still name the part and the row in it (validate.relocate).
+ROW_SPAN = 10**12
+
+
+def resource_paths(resource) -> list:
+    """The files of a resource in order: its path, or the parts of a multi-part resource."""
+    path = resource.get("path") if isinstance(resource, dict) else None
+    return list(path) if isinstance(path, list) else [path]
+
+
+def table_files(package_dir: Path, resource: dict) -> list[Path]:
+    return [Path(package_dir) / p for p in resource_paths(resource)]
+
+
+def read_text_table(paths: Path | list[Path]) -> pd.DataFrame:
+    """The table as text; a multi-part table's parts one after the other (numbered 0..n-1)."""
+    if not isinstance(paths, (list, tuple)):
+        return read_csv_cells(paths)[0]
+    frames = [read_csv_cells(p)[0] for p in paths]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 # Lexical forms of Table Schema types; a cell that does not match is missing after typing

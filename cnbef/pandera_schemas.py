@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import sqlchecks
-from .package import read_descriptor, read_text_table, resource_schema, typed
+from .package import read_descriptor, read_text_table, resource_paths, resource_schema, table_files, typed
 
 
 def _pandera():
@@ -87,7 +87,7 @@ def schemas(package_dir: Path | str | None = None, tables: dict[str, pd.DataFram
     resources = {r["name"]: r for r in read_descriptor(package_dir)["resources"]}
     declared = {name: resource_schema(package_dir, r) for name, r in resources.items()}
     if tables is None:
-        tables = {name: typed(read_text_table(package_dir / r["path"]), declared[name]) for name, r in resources.items()}
+        tables = {name: typed(read_text_table(table_files(package_dir, r)), declared[name]) for name, r in resources.items()}
     primary_keys = {name: schema.get("primaryKey") for name, schema in declared.items()}
     out = {}
     for name, schema in declared.items():
@@ -98,7 +98,7 @@ def schemas(package_dir: Path | str | None = None, tables: dict[str, pd.DataFram
             target = target or name
             if len(fields) == 1 and target in tables:
                 keys = tables[target][ref_fields[0]].dropna().unique().tolist()
-                references.setdefault(fields[0], []).append((target, resources[target]["path"], ref_fields[0], keys))
+                references.setdefault(fields[0], []).append((target, ", ".join(resource_paths(resources[target])), ref_fields[0], keys))
         columns = {}
         for field in schema["fields"]:
             c = field.get("constraints", {})

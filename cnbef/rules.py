@@ -121,7 +121,7 @@ def period_window(tables, files):
     dates = _document_dates(tables, f["source_id"])
     latest = dates["published_latest"]
     earliest = dates["published_earliest"].fillna(latest)
-    year_end = pd.to_datetime(latest.dt.year.astype("string") + "-12-31", errors="coerce")
+    year_end = pd.to_datetime(latest.dt.year.astype("string") + "-12-31", format="%Y-%m-%d", errors="coerce")
     problems = []
     reported = ~f["claim_type"].isin(FORWARD_LOOKING)
     bound = {"period_start": latest, "period_end": year_end}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -25,9 +26,9 @@ from pathlib import Path
 from frictionless import Package, Schema
 
 from . import contract, flat, large, provenance
-from .files import HINTED_RULES, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path
-from .metadata import stats_of
-from .package import UsageError, read_csv_cells, read_descriptor, resource_schema, typed
+from .files import HINTED_RULES, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path, unsafe_paths
+from .metadata import parts_stats
+from .package import ROW_SPAN, UsageError, read_csv_cells, read_descriptor, resource_paths, resource_schema, typed
 from .report import Problem, Report
 from .rules import RULES
 from .schema_checks import label_problems
@@ -82,8 +83,8 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
     return problems
 
 
-def _metadata_problems(path: str, raw: bytes, resource: dict) -> list[Problem]:
-    return metadata_problems(path, stats_of(raw), resource)
+def _metadata_problems(path: str, raws: list[bytes], resource: dict) -> list[Problem]:
+    return metadata_problems(path, parts_stats(raws), resource)
 
 
 def metadata_problems(path: str, stats: dict, resource: dict) -> list[Problem]:
@@ -149,37 +150,72 @@ def _declared_encoding(path: str, res: dict) -> list[Problem]:
                     f"as UTF-8); declare utf-8, or utf-8-sig for the spreadsheet table")]
 
 
+def table_label(paths: list[str]) -> str:
+    """How the report names a table: its file, or for a multi-part table its parts (a problem with a
+    row is then named by its part, see relocate)."""
+    return paths[0] if len(paths) == 1 else f"{paths[0]} and {len(paths) - 1} more parts"
+
+
 def _readable(package_dir: Path, res, report: Report):
-    """(name, path, full path, schema) of a resource whose file may be read; its problems otherwise reported."""
+    """(name, paths, full paths, schema) of a resource whose files may be read; its problems otherwise reported."""
     if not isinstance(res, dict):
         return None
-    name, path = res.get("name"), res.get("path")
-    if not isinstance(name, str) or unsafe_path(path) or (isinstance(res.get("schema"), str) and unsafe_path(res["schema"])):
+    name = res.get("name")
+    if not isinstance(name, str) or unsafe_paths(res.get("path")) or \
+            (isinstance(res.get("schema"), str) and unsafe_path(res["schema"])):
         return None
-    if _outside(package_dir, path) or (isinstance(res.get("schema"), str) and _outside(package_dir, res["schema"])):
-        report.add([Problem(path, None, None, "unsafe_path", None,
-                            "is a link to a file outside the package folder; it was not read. Copy the file in instead")])
-        return None
-    full = Path(package_dir) / path
-    if not full.is_file():
-        report.add([Problem(path, None, None, "readable", None, "the file does not exist")])
+    paths = resource_paths(res)
+    outside = [p for p in paths + ([res["schema"]] if isinstance(res.get("schema"), str) else []) if _outside(package_dir, p)]
+    report.add([Problem(p, None, None, "unsafe_path", None,
+                        "is a link to a file outside the package folder; it was not read. Copy the file in instead") for p in outside])
+    missing = [p for p in paths if p not in outside and not (Path(package_dir) / p).is_file()]
+    report.add([Problem(p, None, None, "readable", None, "the file does not exist") for p in missing])
+    if outside or missing:
         return None
     found, schema = _schema_of(package_dir, res)
     report.add(found)
     if schema is None:
         return None
-    report.add(_declared_encoding(path, res))
-    return name, path, full, schema
+    report.add(_declared_encoding(table_label(paths), res))
+    return name, paths, [Path(package_dir) / p for p in paths], schema
 
 
 def _each_readable(package_dir: Path, entries: list, report: Report, files: dict):
-    """(resource, name, path, full path, schema) of each resource that may be read; ``files`` gets every table's path."""
+    """(resource, name, paths, full paths, schema) of each resource that may be read; ``files`` names every table."""
     for res in entries:
         readable = _readable(package_dir, res, report)
-        if isinstance(res, dict) and isinstance(res.get("name"), str) and not unsafe_path(res.get("path")):
-            files[res["name"]] = res["path"]
+        if isinstance(res, dict) and isinstance(res.get("name"), str) and not unsafe_paths(res.get("path")):
+            files[res["name"]] = table_label(resource_paths(res))
         if readable is not None:
             yield (res, *readable)
+
+
+def multi_part(entries: list) -> dict[str, list[str]]:
+    """{label: parts} of each multi-part table."""
+    return {table_label(paths): paths for r in entries if isinstance(r, dict) and not unsafe_paths(r.get("path"))
+            and len(paths := resource_paths(r)) > 1}
+
+
+ROW_REFERENCE = re.compile(r"\brow ([0-9]+)")
+
+
+def relocate(problems: list[Problem], parts: dict[str, list[str]]) -> list[Problem]:
+    """Problems found on a multi-part table, named by the part and the spreadsheet row in it."""
+    if not parts:
+        return problems
+    out = []
+    for p in problems:
+        paths = parts.get(p.file)
+        if paths is None or p.row is None:
+            out.append(p)
+            continue
+        k, row = divmod(p.row, ROW_SPAN)
+
+        def reference(m, k=k, paths=paths):  # "the same key as row N": N may lie in another part
+            j, r = divmod(int(m.group(1)), ROW_SPAN)
+            return f"row {r}" if j == k else f"row {r} of {paths[j]}"
+        out.append(replace(p, file=paths[k], row=row, message=ROW_REFERENCE.sub(reference, p.message)))
+    return out
 
 
 def _broken_csv(path: str, exc: Exception) -> Problem:
@@ -187,31 +223,47 @@ def _broken_csv(path: str, exc: Exception) -> Problem:
                                                             f"look for a quote (\") opened but never closed")
 
 
+def read_parts(paths: list[str], fulls: list[Path], schema: dict, raws: list[bytes] | None = None):
+    """(text frame, problems) of a table, its parts one after the other (rows numbered as ROW_SPAN says);
+    the frame is None when a part's CSV structure is broken."""
+    frames, problems = [], []
+    for k, (path, full) in enumerate(zip(paths, fulls)):
+        try:
+            text, odd = read_csv_cells(full)
+        except Exception as exc:  # broken CSV: reported, the other tables still checked
+            return None, problems + ((raws and not_utf8(path, raws[k])) or [_broken_csv(path, exc)])
+        problems += _odd_row_problems(path, list(text.columns), odd)
+        labels, text = label_problems(path, text, schema)
+        problems += labels
+        text.index += k * ROW_SPAN
+        frames.append(text)
+    if len(frames) == 1:
+        return frames[0], problems
+    import pandas as pd
+
+    return pd.concat(frames), problems
+
+
 def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress):
     """Typed frames, their text, files and schemas for every resource that could be read."""
     tables, texts, files, schemas = {}, {}, {}, {}
-    for res, name, path, full, schema in _each_readable(package_dir, entries, report, files):
-        raw = full.read_bytes()
-        hashing = _HASHER.submit(_metadata_problems, path, raw, res)  # sha256 releases the GIL: overlaps the reading
-        fatal = encoding_problems(path, raw, res.get("encoding", "utf-8"))
+    for res, name, paths, fulls, schema in _each_readable(package_dir, entries, report, files):
+        raws = [full.read_bytes() for full in fulls]
+        hashing = _HASHER.submit(_metadata_problems, files[name], raws, res)  # sha256 releases the GIL: overlaps the reading
+        fatal = [p for path, raw in zip(paths, raws) for p in encoding_problems(path, raw, res.get("encoding", "utf-8"))]
         report.add(fatal)
         if any(p.rule in ("encoding", "empty_file") for p in fatal):
             report.add(hashing.result())
             continue
-        progress(f"reading {path} ({len(raw) / 1e6:.1f} MB)")
+        progress(f"reading {files[name]} ({sum(map(len, raws)) / 1e6:.1f} MB)")
         schemas[name] = schema
-        try:
-            text, odd = read_csv_cells(full)
-        except Exception as exc:  # broken CSV: reported, the other tables still checked
-            report.add(hashing.result())
-            report.add(not_utf8(path, raw) or [_broken_csv(path, exc)])
-            continue
+        text, problems = read_parts(paths, fulls, schema, raws)
         report.add(hashing.result())
-        report.add(_odd_row_problems(path, list(text.columns), odd))
-        labels, text = label_problems(path, text, schemas[name])
-        report.add(labels)
+        report.add(problems)
+        if text is None:
+            continue
         if text.empty:
-            report.add([Problem(path, None, None, "empty_table", None, "the table has a header but no rows")])
+            report.add([Problem(files[name], None, None, "empty_table", None, "the table has a header but no rows")])
         texts[name] = text
         tables[name] = typed(text, schemas[name])
     return tables, texts, files, schemas
@@ -220,22 +272,20 @@ def read_tables(package_dir: Path, entries: list, report: Report, progress: Prog
 def read_into_engine(package_dir: Path, entries: list, report: Report, progress: Progress, engine):
     """Every readable table into the engine (large.py); its files and schemas."""
     files, schemas = {}, {}
-    for res, name, path, full, schema in _each_readable(package_dir, entries, report, files):
-        progress(f"reading {path} ({full.stat().st_size / 1e6:.1f} MB)")
-        found, parseable = large.scan_file(path, full, res)
+    for res, name, paths, fulls, schema in _each_readable(package_dir, entries, report, files):
+        progress(f"reading {files[name]} ({sum(f.stat().st_size for f in fulls) / 1e6:.1f} MB)")
+        found, parseable = large.scan_files(files[name], paths, fulls, res)
         report.add(found)
         if any(p.rule in ("encoding", "empty_file") for p in found):
             continue
 
-        def in_memory(full=full, path=path, name=name, schema=schema):
-            try:
-                text, problems = large.read_in_memory(full, path, name, schema)
-            except Exception as exc:  # broken CSV: reported, the other tables still checked
-                return [_broken_csv(path, exc)]
-            engine.register_frame(name, text)
+        def in_memory(paths=paths, fulls=fulls, name=name, schema=schema):
+            text, problems = read_parts(paths, fulls, schema)
+            if text is not None:
+                engine.register_frame(name, text)
             return problems
 
-        problems = large.register(engine, name, path, full, schema, parseable, in_memory)
+        problems = large.register(engine, name, paths, fulls, schema, parseable, in_memory)
         report.add(problems)
         if name not in engine.columns:
             continue
@@ -290,8 +340,8 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     report = Report()
     broken, entries = contract.resources(descriptor)
     report.add(broken)
-    size = sum((package_dir / r["path"]).stat().st_size for r in entries
-               if isinstance(r, dict) and not unsafe_path(r.get("path")) and (package_dir / r["path"]).is_file())
+    size = sum((package_dir / p).stat().st_size for r in entries if isinstance(r, dict) and not unsafe_paths(r.get("path"))
+               for p in resource_paths(r) if (package_dir / p).is_file())
     say = Progress(size > PROGRESS_BYTES if progress is None else progress)
     unsafe = descriptor_problems(descriptor) if isinstance(descriptor, dict) else []
     report.add(unsafe)
@@ -310,7 +360,7 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     if engine in ("duckdb", "spark"):
         validate_in_engine(package_dir, entries, report, sources_dir, say,
                            engine_object or make_engine(engine, memory_limit, spark_master))
-        return _finish(report, [], say)
+        return _finish(report, [], say, multi_part(entries))
 
     tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
     pending = _start_provenance(tables, files, sources_dir, say)
@@ -328,11 +378,11 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     report.tables = len(tables)
     report.rows = sum(len(t) for t in tables.values())
     report.facts = len(tables.get("facts", ()))
-    return _finish(report, earlier, say)
+    return _finish(report, earlier, say, multi_part(entries))
 
 
-def _finish(report: Report, earlier: list[Problem], say) -> Report:
-    report.problems = _once(earlier, report.problems)
+def _finish(report: Report, earlier: list[Problem], say, parts: dict[str, list[str]]) -> Report:
+    report.problems = _once(earlier, relocate(report.problems, parts))
     report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
                        for p in report.problems]
     say(report.summary())

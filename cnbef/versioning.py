@@ -17,7 +17,7 @@ from pathlib import Path
 
 from csv_diff import compare, load_csv
 
-from .package import read_descriptor, resource_schema
+from .package import read_descriptor, resource_schema, table_files
 
 LEVELS = ("patch", "minor", "major")
 
@@ -92,13 +92,16 @@ def releases(repo: Path) -> list[tuple[str, str]]:
 def _tables(package_dir: Path) -> dict:
     out = {}
     for res in read_descriptor(package_dir)["resources"]:
-        out[res["name"]] = (Path(package_dir) / res["path"], resource_schema(package_dir, res))
+        out[res["name"]] = (table_files(package_dir, res), resource_schema(package_dir, res))
     return out
 
 
-def _rows(path: Path, key: str) -> dict:
-    with open(path, encoding="utf-8-sig", newline="") as fh:  # utf-8-sig: the spreadsheet table has a BOM
-        return load_csv(fh, key=key)
+def _rows(paths: list[Path], key: str) -> dict:
+    rows = {}
+    for path in paths:  # a multi-part table: its parts together
+        with open(path, encoding="utf-8-sig", newline="") as fh:  # utf-8-sig: the spreadsheet table has a BOM
+            rows.update(load_csv(fh, key=key))
+    return rows
 
 
 WIDENED = " widened"  # a change that only lets more rows in: every existing row keeps its meaning
