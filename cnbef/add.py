@@ -108,8 +108,16 @@ def _merge(path: Path, rows: list[dict]) -> None:
         writer.writerows(body)
 
 
+MERGED = ("facts", "excluded_mentions", "units")  # the tables a reviewed page adds rows to
+
+
 def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
     package_dir, review = Path(package_dir), Path(review)
+    in_parts = [r["name"] for r in read_descriptor(package_dir).get("resources", [])
+                if isinstance(r, dict) and isinstance(r.get("path"), list) and r.get("name") in MERGED]
+    if in_parts:
+        raise AddError(f"{', '.join(in_parts)} is stored in parts; join it first (cnbef parts {in_parts[0]} --join), "
+                       f"add the page, then split it again")
     rows = read_review(review)
     outcome = Outcome()
     for n, row in enumerate(rows, 2):
@@ -138,7 +146,7 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
                 r[key] = new_id
         outcome.added[table] = [r[key] for r in new]
     outcome.added["units"] = [u["unit_id"] for u in units]
-    files = [package_dir / "data" / f"{t}.csv" for t in ("facts", "excluded_mentions", "units")]
+    files = [package_dir / "data" / f"{t}.csv" for t in MERGED]
     derived = [package_dir / flat.PATH, package_dir / flat.SCHEMA_PATH, package_dir / "datapackage.json"]
     saved = {p: p.read_bytes() for p in files + derived if p.is_file()}
     try:

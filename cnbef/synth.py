@@ -76,7 +76,7 @@ def _fact(rng, region, measure, units_by_dimension, entity):
     return body, lead, written, unit.unit_id, ("at_least", "以上") if at_least else ("exact", "")
 
 
-def build(n: int, out: Path, seed: int = 2022, template: Path | None = None) -> Path:
+def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, part_rows: int | None = None) -> Path:
     """Write a package of ``n`` facts into ``out`` and its source texts into ``out/sources``."""
     from . import PACKAGE_DIR
     template = Path(template or PACKAGE_DIR)
@@ -157,4 +157,8 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None) -> 
         frame[columns].sort_values(columns[0]).to_csv(out / res["path"], index=False, lineterminator="\n")
     (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_descriptor(out, refreshed(out))
+    if part_rows:  # facts stored as parts of at most part_rows rows (cnbef parts)
+        from .parts import split
+
+        split(out, "facts", part_rows)
     return out

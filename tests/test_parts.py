@@ -209,3 +209,11 @@ def test_the_command_splits_and_joins(pkg):
     bad = run("nosuch", "--rows", "5")
     assert bad.returncode == 2 and "no table 'nosuch'" in bad.stderr and "Traceback" not in bad.stderr
     assert run("facts", "--rows", "0").returncode == 2
+
+
+def test_adding_a_page_asks_to_join_the_parts_first(pkg, tmp_path):
+    from cnbef.add import AddError, add
+
+    split(pkg.root, "facts", ROWS)
+    with pytest.raises(AddError, match=r"facts is stored in parts; join it first \(cnbef parts facts --join\)"):
+        add(pkg.root, tmp_path / "review.csv", pkg.sources)
