@@ -112,8 +112,9 @@ _SPACE = r"\s\p{Z}\x{1c}-\x{1f}\x{85}"  # what str.strip() strips
 # Characters that need no closer look: printable ASCII, CJK ideographs and punctuation, full-width
 # forms, general punctuation. None is invisible, and NFC changes none of them nor anything built
 # from them (tests/test_faults.py proves it), so a cell made only of them is NFC already.
-SAFE = (r"\x{20}-\x{7e}\x{4e00}-\x{9fff}\x{3001}-\x{3029}\x{3030}-\x{303f}\x{ff01}-\x{ffef}"
-        r"\x{2010}-\x{2027}\x{2030}-\x{205e}")
+SAFE_RANGES = ((0x20, 0x7E), (0x4E00, 0x9FFF), (0x3001, 0x3029), (0x3030, 0x303F), (0xFF01, 0xFFEF),
+               (0x2010, 0x2027), (0x2030, 0x205E))
+SAFE = "".join(rf"\x{{{a:x}}}-\x{{{b:x}}}" for a, b in SAFE_RANGES)
 SUSPECT = rf"^[=+\-@{_SPACE}]|[{_SPACE}]$|[^{SAFE}]"
 
 

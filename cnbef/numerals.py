@@ -27,7 +27,10 @@ CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_U
 CLASSIFIERS = "个個家项項条條支名年月天大次份元级級倍位档檔批种種户戶类類"
 _ARABIC = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 # Not after a digit or 余/多: in 3000亿元 and 7000余万元 the 亿/万 belong to the unit.
-_CHINESE_COUNT = rf"(?<![0-9０-９.．余餘多])[{CHINESE_NUMERAL_CHARS}]+(?=[{CLASSIFIERS}])"
+# (The look-behind follows the first character, so that every alternative starts with a character set and
+# the regular expression engine can skip to the next candidate; it still looks at the character before.)
+_CHINESE_COUNT = (rf"[{CHINESE_NUMERAL_CHARS}](?<![0-9０-９.．余餘多][{CHINESE_NUMERAL_CHARS}])"
+                  rf"[{CHINESE_NUMERAL_CHARS}]*(?=[{CLASSIFIERS}])")
 _CHINESE_ORDINAL = rf"第[{CHINESE_NUMERAL_CHARS}]+"
 NUMBER_TOKEN = re.compile(rf"{_CHINESE_ORDINAL}|{_ARABIC}|{_CHINESE_COUNT}")
 

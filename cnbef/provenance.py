@@ -5,7 +5,6 @@ source documents is given, and are reported as skipped otherwise.
 """
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 import unicodedata
@@ -17,6 +16,7 @@ import pandas as pd
 
 from .numerals import LARGE_UNITS, NUMBER_TOKEN
 from .quotes import LINE_BREAKS, quote_at
+from .files import SAFE_RANGES
 from .report import Problem
 from .rules import QUALIFIER_WORDS
 
@@ -74,11 +74,12 @@ def _texts_by_source(tables, texts) -> dict:
 
 def _in_range(source: pd.Series, start: pd.Series, end: pd.Series, text_of: dict) -> pd.Index:
     """Rows whose source text is known and whose offsets lie inside it."""
-    lengths = {sid: len(t) for sid, t in text_of.items()}
-    length = source.astype(object).map(lengths).astype("Float64")
-    ok = (length.notna() & start.notna() & end.notna()).astype(bool)
-    ok &= ((start >= 0) & (start < end) & (end <= length)).fillna(False).astype(bool)
-    return source.index[ok.to_numpy()]
+    codes, ids = pd.factorize(source)  # a missing source is code -1: the last length, -1, below
+    length = np.array([len(text_of[sid]) if sid in text_of else -1 for sid in ids] + [-1], dtype=np.float64)[codes]
+    a, b = (np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan)) for x in (start, end))
+    with np.errstate(invalid="ignore"):  # NaN compares false: a missing offset is out of range
+        ok = (length >= 0) & (a >= 0) & (a < b) & (b <= length)
+    return source.index[ok]
 
 
 def _unbroken(text: str) -> str:
@@ -108,12 +109,14 @@ def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (
     processes can split the work; the small tables are checked with the first share.
     """
     text_of = _texts_by_source(tables, texts)
+    tokens = Tokens()
     problems = []
     f, p, x, s = tables["facts"], tables["policies"], tables["excluded_mentions"], tables["sources"]
     f = f.iloc[round(share[0] * len(f)):round(share[1] * len(f))]
     s = s.iloc[round(share[0] * len(s)):round(share[1] * len(s))]
     problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text")
-    problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]))
+    around = Around(f, text_of)
+    problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]), around)
     if share[0] == 0:
         problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text")
         problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end", "excluded_mention_text")
@@ -128,19 +131,20 @@ def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (
                                     f"the article should start with its title {title!r} at this offset"))
     if share[0] == 0:
         problems += _quotation_mark_problems(x, tables.get("exclusion_reasons"), files["excluded_mentions"], text_of)
-        problems += _boundary_problems(x, files["excluded_mentions"], text_of, "char_start", x["char_end"], "text")
+        problems += _boundary_problems(x, files["excluded_mentions"], text_of, "char_start", x["char_end"], "text", tokens)
         problems += _coverage(tables["sources"], tables["documents"], files["sources"], texts)
-    problems += _unit_problems(f, files["facts"], text_of, tables["units"])
+    problems += _unit_problems(f, files["facts"], text_of, tables["units"], around)
     problems += _boundary_problems(f, files["facts"], text_of, "value_start",
-                                   f["value_start"] + f["value_text"].str.len().astype("Int64"), "value_text")
-    problems += _completeness({**tables, "sources": s}, files, texts)
+                                   f["value_start"] + f["value_text"].str.len().astype("Int64"), "value_text", tokens)
+    problems += _completeness({**tables, "sources": s}, files, texts, tokens)
     return problems
 
 
 # --- the unit written after the numeral ---------------------------------------------
 
 # Words that may stand inside or before a unit as written: 4万多吨, 3000余亩, 50多家.
-_UNIT_INFIXES = "(?:多|余|餘)?"
+_INFIX_CHARS = "多余餘"
+_UNIT_INFIXES = f"(?:{'|'.join(_INFIX_CHARS)})?"
 
 
 @lru_cache(maxsize=8)
@@ -175,34 +179,114 @@ def _after_numeral(text: str, b: int) -> str:
     return unicodedata.normalize("NFKC", _unbroken(text[b:b + 16])).lstrip()
 
 
-def windows(sources: list, starts: np.ndarray, text_of: dict, width: int) -> list[str]:
-    """The ``width`` characters of each source's text from each start, cut for all rows of a text at once.
+def by_page(sources, text_of: dict):
+    """(text, positions of its rows) for each page the rows' sources lie on: rows grouped once, vectorized."""
+    codes, ids = pd.factorize(pd.Series(sources) if isinstance(sources, list) else sources)
+    pages, page_of = {}, np.empty(len(ids) + 1, np.int64)
+    for k, sid in enumerate(ids):  # the sources of a page share its text
+        page_of[k] = pages.setdefault(id(text_of[sid]), (len(pages), text_of[sid]))[0]
+    page = page_of[codes]
+    order = np.argsort(page, kind="stable")
+    bounds = np.searchsorted(page[order], np.arange(len(pages) + 1))
+    return [(text, order[bounds[n]:bounds[n + 1]]) for n, text in pages.values()]
 
-    Each text becomes an array of code points once; the windows of its rows are one fancy index,
-    read back as fixed-width strings (shorter at the end of the text).
+
+def code_points(sources: pd.Series, starts: np.ndarray, text_of: dict, before: int, width: int) -> np.ndarray:
+    """(rows, width) code points of each row's text from ``starts - before`` on (0 outside the text).
+
+    Each page becomes an array of code points once; the rows on it are cut with one fancy index.
     """
-    out = [""] * len(sources)
-    by_source = {}
-    for k, sid in enumerate(sources):
-        by_source.setdefault(sid, []).append(k)
-    for sid, ks in by_source.items():
-        points = np.frombuffer((text_of[sid] + "\0" * width).encode("utf-32-le"), dtype=np.uint32)
-        cut = points[starts[ks][:, None] + np.arange(width)]
-        for k, w in zip(ks, np.ascontiguousarray(cut).view(f"<U{width}").ravel().tolist()):
-            out[k] = w
+    out = np.zeros((len(sources), width), np.uint32)
+    offsets = np.arange(width, dtype=np.int32)
+    for text, ks in by_page(sources, text_of):
+        points = np.frombuffer(("\0" * before + text + "\0" * width).encode("utf-32-le"), dtype=np.uint32)
+        out[ks] = points[np.add.outer(starts[ks].astype(np.int32 if len(points) < 2**31 else np.int64), offsets)]
     return out
 
 
-def _units_as_written(sources, ends, text_of, symbols) -> list[str | None]:
+def as_strings(points: np.ndarray) -> np.ndarray:
+    """Rows of code points as fixed-width strings (0 at the end is padding)."""
+    return np.ascontiguousarray(points).view(f"<U{points.shape[1]}").ravel()
+
+
+class Around:
+    """The text around each fact's numeral, cut for all rows in range at once: BEFORE characters before it,
+    the numeral, and AFTER characters after it. A numeral longer than NUMERAL is left to the row-by-row reading."""
+
+    BEFORE, NUMERAL, AFTER = 4, 16, 16
+
+    def __init__(self, f: pd.DataFrame, text_of: dict):
+        value_end = f["value_start"] + f["value_text"].str.len().astype("Int64")
+        self.rows = _in_range(f["source_id"], f["value_start"], value_end, text_of)
+        start = f.loc[self.rows, "value_start"].to_numpy(dtype=np.int64)
+        self.length = f.loc[self.rows, "value_text"].str.len().to_numpy(dtype=np.int64)
+        points = code_points(f.loc[self.rows, "source_id"], start, text_of, self.BEFORE,
+                             self.BEFORE + self.NUMERAL + self.AFTER)
+        self.short = self.length <= self.NUMERAL
+        self.before = as_strings(points[:, :self.BEFORE])
+        at = points[:, self.BEFORE:self.BEFORE + self.NUMERAL].copy()
+        at[np.arange(self.NUMERAL, dtype=np.int8) >= self.length[:, None]] = 0  # the numeral's own characters, 0 after it
+        self.at = as_strings(at)
+        after = np.add.outer((self.BEFORE + np.minimum(self.length, self.NUMERAL)).astype(np.int8),
+                             np.arange(self.AFTER, dtype=np.int8))
+        self.after_points = np.take_along_axis(points, after, axis=1)
+        self.after = as_strings(self.after_points)
+
+
+@lru_cache(maxsize=8)
+def _plain_units(symbols: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """unit id -> symbol, for the units that can only be read as themselves where their symbol starts:
+    NFKC leaves the symbol as it is, and no symbol read before it (a longer one) starts with the same character."""
+    units = sorted(((uid, sym) for uid, sym in symbols if sym), key=lambda u: -len(u[1]))
+    plain = {}
+    for k, (uid, sym) in enumerate(units):
+        if (unicodedata.normalize("NFKC", sym) == sym and len(sym) < Around.AFTER and not sym[0].isspace()
+                and sym[0] not in _INFIX_CHARS and not any(_may_read(other, sym) for _, other in units[:k])):
+            plain[uid] = sym
+    return plain
+
+
+def _may_read(symbol: str, text: str) -> bool:
+    """Whether the unit pattern of ``symbol`` (an infix allowed before each character) may match where ``text``
+    starts: it matches a beginning of text, or text is the beginning of something it matches. Errs towards yes."""
+    def from_(i: int, j: int) -> bool:
+        if j == len(symbol) or i == len(text):
+            return True
+        return (text[i] in _INFIX_CHARS and from_(i + 1, j)) or (text[i] == symbol[j] and from_(i + 1, j + 1))
+    return from_(0, 0)
+
+
+def _written_plainly(unit: pd.Series, around: Around, symbols) -> np.ndarray:
+    """Rows whose unit's symbol is written right after the numeral, where only that unit can be read: a plain
+    unit, followed by the end of the text or a character that NFKC cannot join to it (files.SAFE_RANGES)."""
+    plain = _plain_units(symbols)
+    codes, ids = pd.factorize(unit)
+    sym = np.array([plain.get(u, "") for u in ids] + [""], dtype=f"<U{Around.AFTER}")[codes]
+    length = np.strings.str_len(sym)
+    following = around.after_points[np.arange(len(sym)), np.minimum(length, Around.AFTER - 1)]
+    safe = following == 0
+    for low, high in SAFE_RANGES:
+        safe |= (following >= low) & (following <= high)
+    return (length > 0) & safe & np.strings.startswith(around.after, sym)
+
+
+def _numeral_starts_with_unit(unit: pd.Series, around: Around, symbol_of: dict) -> np.ndarray:
+    """Rows whose numeral begins with their unit's symbol (第 of 第二): the unit is part of the numeral."""
+    codes, ids = pd.factorize(unit)
+    sym = np.array([symbol_of.get(u) or "" for u in ids] + [""], dtype=f"<U{Around.NUMERAL}")[codes]
+    return (np.strings.str_len(sym) > 0) & np.strings.startswith(around.at, sym)
+
+
+def _units_as_written(after: np.ndarray, symbols) -> list[str | None]:
     """The unit id the text writes after each numeral (the longest symbol), found for every row in one pass;
     None where no unit's symbol starts there. The same reading as _unit_matcher, vectorized with Arrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     units = sorted(((uid, sym) for uid, sym in symbols if sym), key=lambda u: -len(u[1]))
-    if not units or not sources:
-        return [None] * len(sources)
-    after = pa.array(windows(sources, ends, text_of, 16), pa.string())
+    if not units or not len(after):
+        return [None] * len(after)
+    after = pa.array(after, pa.string())
     after = pc.utf8_ltrim_whitespace(pc.utf8_normalize(pc.replace_substring_regex(after, "[\r\n]", ""), "NFKC"))
     pattern = "^(?P<unit>" + "|".join(_UNIT_INFIXES + _UNIT_INFIXES.join(map(re.escape, sym)) for _, sym in units) + ")"
     matched = pc.struct_field(pc.extract_regex(after, pattern), [0]).to_pylist()
@@ -211,20 +295,23 @@ def _units_as_written(sources, ends, text_of, symbols) -> list[str | None]:
     return [unit_of.get(m) if m else None for m in matched]
 
 
-def _unit_problems(f, file, text_of, units):
+def _unit_problems(f, file, text_of, units, around: Around):
     """The unit written after the numeral is the fact's unit; or the row says the unit is implied."""
     if "unit_implied" not in f.columns:
         return []
     symbols = tuple(sorted(zip(units["unit_id"].astype(str), units["symbol"].fillna("").astype(str))))
     symbol_of = dict(symbols)
     written_at = _unit_matcher(symbols)
-    value_end = f["value_start"] + f["value_text"].str.len().astype("Int64")
-    rows = _in_range(f["source_id"], f["value_start"], value_end, text_of)
-    # Most rows write their unit right after the numeral: found for all rows at once, and only the
-    # others (implied units, other units, none) are read one by one below, for their message.
-    seen = _units_as_written(f.loc[rows, "source_id"].tolist(), value_end[rows].to_numpy(dtype=np.int64), text_of, symbols)
-    fine = (f.loc[rows, "unit_implied"].eq(False).fillna(False).to_numpy(dtype=bool)
-            & (pd.Series(seen, index=rows, dtype=object) == f.loc[rows, "unit_id"].astype(object)).to_numpy(dtype=bool))
+    rows = around.rows
+    # Most rows write their unit right after the numeral: found for all rows at once (plainly written, then
+    # the unit read as _unit_matcher reads it), and only the others (implied units, other units, none, long
+    # numerals) are read one by one below, for their message.
+    stated = f.loc[rows, "unit_implied"].eq(False).fillna(False).to_numpy(dtype=bool) & around.short
+    fine = stated & (_written_plainly(f.loc[rows, "unit_id"], around, symbols)
+                     | _numeral_starts_with_unit(f.loc[rows, "unit_id"], around, symbol_of))
+    rest = np.flatnonzero(stated & ~fine)
+    seen = pd.Series(_units_as_written(around.after[rest], symbols), dtype=object)
+    fine[rest] = (seen == f.loc[rows[rest], "unit_id"].astype(object).reset_index(drop=True)).to_numpy(dtype=bool)
     fine |= f.loc[rows, "unit_implied"].isna().to_numpy(dtype=bool)
     rows = rows[~fine]
     problems = []
@@ -259,27 +346,40 @@ def _unit_problems(f, file, text_of, units):
 # --- numbers are cited whole --------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _tokens(text: str) -> tuple[list[int], list[int]]:
-    found = [(m.start(), m.end()) for m in NUMBER_TOKEN.finditer(text)]
-    return [a for a, _ in found], [b for _, b in found]
+class Tokens(dict):
+    """The number tokens of each text, found once per check and shared by the rules that need them:
+    text -> (starts, ends), sorted arrays (tokens do not overlap)."""
+
+    def __missing__(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        found = np.array([m.span() for m in NUMBER_TOKEN.finditer(text)], dtype=np.int64).reshape(-1, 2)
+        self[text] = spans = (found[:, 0].copy(), found[:, 1].copy())
+        return spans
+
+    def within(self, text: str, start: int, end: int) -> np.ndarray:
+        """The tokens of text[start:end] as [[start, end], …], the same as finditer(text, start, end) finds.
+
+        The whole text's tokens inside the range are those, unless a token crosses or touches the
+        range's end (a lookahead past it): only then is the range read again.
+        """
+        starts, ends = self[text]
+        i, j = np.searchsorted(starts, start, "left"), np.searchsorted(starts, end, "left")
+        if j > i and ends[j - 1] >= end or (i > 0 and ends[i - 1] > start):
+            return np.array([m.span() for m in NUMBER_TOKEN.finditer(text, start, end)], dtype=np.int64).reshape(-1, 2)
+        return np.stack([starts[i:j], ends[i:j]], axis=1)
 
 
 LARGE_UNIT_CHARS = "".join(LARGE_UNITS)
 
 
-def _cuts_a_token(sources: list, a: np.ndarray, b: np.ndarray, text_of: dict) -> np.ndarray:
+def _cuts_a_token(sources: pd.Series, a: np.ndarray, b: np.ndarray, text_of: dict, tokens: Tokens) -> np.ndarray:
     """Rows whose [a, b) starts inside a number token or ends inside one, for all rows of a text at once.
 
     Tokens do not overlap, so only the first token reaching into the span can start before it and
     only the last can end after it; the rows found are then looked at one by one.
     """
     out = np.zeros(len(sources), dtype=bool)
-    by_source = {}
-    for k, sid in enumerate(sources):
-        by_source.setdefault(sid, []).append(k)
-    for sid, ks in by_source.items():
-        starts, ends = (np.asarray(x, dtype=np.int64) for x in _tokens(text_of[sid]))
+    for text, ks in by_page(sources, text_of):
+        starts, ends = tokens[text]
         if not len(starts):
             continue
         lo, hi = a[ks], b[ks]
@@ -290,16 +390,16 @@ def _cuts_a_token(sources: list, a: np.ndarray, b: np.ndarray, text_of: dict) ->
     return out
 
 
-def _boundary_problems(frame, file, text_of, start_col, end, column):
+def _boundary_problems(frame, file, text_of, start_col, end, column, tokens: Tokens):
     """A fact's numeral or an excluded mention covers whole number tokens: 2 is not a value of 2651.25."""
     rows = _in_range(frame["source_id"], frame[start_col], end, text_of)
-    rows = rows[_cuts_a_token(frame.loc[rows, "source_id"].tolist(), frame.loc[rows, start_col].to_numpy(dtype=np.int64),
-                              end[rows].to_numpy(dtype=np.int64), text_of)]
+    rows = rows[_cuts_a_token(frame.loc[rows, "source_id"], frame.loc[rows, start_col].to_numpy(dtype=np.int64),
+                              end[rows].to_numpy(dtype=np.int64), text_of, tokens)]
     problems = []
     for i, sid, a, b in zip(rows, frame.loc[rows, "source_id"].tolist(), frame.loc[rows, start_col].tolist(), end[rows].tolist()):
         text = text_of[sid]
-        starts, ends = _tokens(text)
-        k = bisect.bisect_right(ends, a)
+        starts, ends = tokens[text]
+        k = int(np.searchsorted(ends, a, "right"))
         while k < len(starts) and starts[k] < b:
             # 百亿级, 万亿元: a trailing 万/亿 belongs to the unit, as it does after Arabic digits (3000亿元)
             if starts[k] < a or (ends[k] > b and text[b:ends[k]].strip(LARGE_UNIT_CHARS)):
@@ -344,23 +444,25 @@ def _quotation_mark_problems(x, reasons, file, text_of):
 def _coverage(s, documents, file, texts):
     """The spans of each document (articles and page furniture) do not overlap and leave out only blank space."""
     problems = []
-    ok = s["document_id"].notna() & s["char_start"].notna() & s["char_end"].notna()
-    for doc, spans in s[ok.to_numpy(dtype=bool)].groupby("document_id", sort=False):
+    ok = (s["document_id"].notna() & s["char_start"].notna() & s["char_end"].notna()).to_numpy(dtype=bool)
+    spans = s[ok].sort_values(["document_id", "char_start", "char_end"], kind="stable")
+    rows = list(zip(spans.index, spans["document_id"].tolist(), spans["source_id"].tolist(),
+                    spans["char_start"].tolist(), spans["char_end"].tolist()))
+    for k, (i, doc, sid, a, b) in enumerate(rows):
         text = texts.get(doc)
+        if k == 0 or doc != rows[k - 1][1]:  # a new page
+            reached, last = 0, None
         if not isinstance(text, str):
             continue
-        spans = spans.sort_values(["char_start", "char_end"])
-        reached, last = 0, None
-        for i, sid, a, b in zip(spans.index, spans["source_id"], spans["char_start"].tolist(), spans["char_end"].tolist()):
-            if a < reached:
-                problems.append(Problem(file, _row(i), "char_start", "coverage", str(a),
-                                        f"span {sid} overlaps span {last} (which ends at {reached}); spans of a page do not overlap"))
-            elif text[reached:a].strip():
-                problems.append(_gap(file, i, "char_start", doc, text, reached, a, f"before span {sid}"))
-            if b > reached:
-                reached, last = b, sid
-        if text[reached:].strip():
-            problems.append(_gap(file, spans.index[-1], "char_end", doc, text, reached, len(text), "after the last span"))
+        if a < reached:
+            problems.append(Problem(file, _row(i), "char_start", "coverage", str(a),
+                                    f"span {sid} overlaps span {last} (which ends at {reached}); spans of a page do not overlap"))
+        elif text[reached:a].strip():
+            problems.append(_gap(file, i, "char_start", doc, text, reached, a, f"before span {sid}"))
+        if b > reached:
+            reached, last = b, sid
+        if (k + 1 == len(rows) or rows[k + 1][1] != doc) and text[reached:].strip():
+            problems.append(_gap(file, i, "char_end", doc, text, reached, len(text), "after the last span"))
     return problems
 
 
@@ -370,10 +472,22 @@ def _gap(file, i, column, doc, text, a, b, where):
                    f"extend an article over them, or add a page-furniture row (navigation, editor_line …) for them")
 
 
-def _value_problems(f, file, text_of, suffix):
+def _value_problems(f, file, text_of, suffix, around: Around):
     """value_text at value_start, and the qualifier word around it agrees with the qualifier."""
-    value_end = f["value_start"] + f["value_text"].str.len().astype("Int64")
-    rows = _in_range(f["source_id"], f["value_start"], value_end, text_of)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = around.rows
+    written = np.array(f.loc[rows, "value_text"].tolist(), dtype=f"<U{Around.NUMERAL}")
+    after = np.strings.slice(around.after, 0, 8)
+    # The common case, for all rows at once: the numeral is where the row says, the figure is exact and
+    # no qualifier word stands beside it. The other rows are read one by one below, for their message.
+    fine = (around.short & (around.at == written) & f.loc[rows, "qualifier"].eq("exact").fillna(False).to_numpy(dtype=bool)
+            & (np.strings.find(after, "\n") < 0)
+            & ~pc.match_substring_regex(pa.array(after, pa.string()), suffix.pattern).to_numpy(zero_copy_only=False))
+    for word in _PREFIX_WORDS:
+        fine &= ~np.strings.endswith(around.before, word)
+    rows = rows[~fine]
     prefixes = tuple(_PREFIX_WORDS)
     match = suffix.match
     problems = []
@@ -385,11 +499,7 @@ def _value_problems(f, file, text_of, suffix):
             problems.append(Problem(file, _row(i), "value_start", "value_in_quote", str(a),
                                     f"value_text {written!r} is not at this offset; the text there reads {text[a:b]!r}"))
             continue
-        before, after = text[a - 4 if a > 4 else 0:a], text[b:b + 8]
-        m = match(after)
-        if m is None and code == "exact" and not before.endswith(prefixes) and "\n" not in after:
-            continue  # the common case: an exact figure with no qualifier word beside it
-        before, after = _unbroken(before), _unbroken(after)
+        before, after = _unbroken(text[a - 4 if a > 4 else 0:a]), _unbroken(text[b:b + 8])
         m = match(after)
         said = next((w for w in prefixes if before.endswith(w)), None) or (m.group("word") if m else None)
         meaning = QUALIFIER_WORDS.get(said, "exact")
@@ -400,7 +510,7 @@ def _value_problems(f, file, text_of, suffix):
     return problems
 
 
-def _completeness(tables, files, texts):
+def _completeness(tables, files, texts, tokens: Tokens):
     """Every number token of every article is a fact value or lies in an excluded mention."""
     s, f, x = tables["sources"], tables["facts"], tables["excluded_mentions"]
     if len(s) < len(tables.get("documents", s)) or len(f) > 100 * len(s):  # a share of the articles: only their spans
@@ -422,10 +532,9 @@ def _completeness(tables, files, texts):
         text = texts.get(doc)
         if not isinstance(text, str) or pd.isna(start) or pd.isna(end):
             continue
-        found = [(m.start(), m.end()) for m in NUMBER_TOKEN.finditer(text, int(start), int(end))]
-        if not found:
+        tok = tokens.within(text, int(start), int(end))
+        if not len(tok):
             continue
-        tok = np.array(found, dtype=np.int64)
         a, b = span_of.get(sid, (np.empty(0, np.int64), np.empty(0, np.int64)))
         covered = np.zeros(len(tok), bool)
         if len(a):
