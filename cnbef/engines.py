@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -214,9 +215,14 @@ class Spark(Engine):
             from pyspark.sql import SparkSession
 
             builder = SparkSession.builder.appName("cnbef-validate")
-            builder = builder.master(master or os.environ.get("CNBEF_SPARK_MASTER", "local[2]"))
+            master = master or os.environ.get("CNBEF_SPARK_MASTER", "local[2]")
+            builder = builder.master(master)
             for key, value in SPARK_CONF.items():
                 builder = builder.config(key, value)
+            if master.startswith("local"):
+                # the tasks that parse the tables run in this Python, which has cnbef (on a cluster: see cluster.md);
+                # PySpark reads the variable when the session starts
+                os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             session = builder.getOrCreate()
             session.sparkContext.setLogLevel("ERROR")
         self.spark = session

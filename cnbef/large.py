@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -88,8 +89,13 @@ def register(engine, name: str, files: list[str], paths: list[Path], schema: dic
         try:
             engine.register_csv(name, paths, header)
             return []
-        except Exception:  # a ragged row or an unclosed quote: located by the in-memory reader
-            pass
+        except Exception as exc:  # a ragged row or an unclosed quote: located by the in-memory reader
+            problems = in_memory()
+            if not problems:  # the files are fine: the engine could not read them (say so; the checks still run)
+                print(f"note: the {engine.name} engine could not read {' '.join(files)} itself "
+                      f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); it was read in this process instead",
+                      file=sys.stderr)
+            return problems
     return in_memory()
 
 

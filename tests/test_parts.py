@@ -217,3 +217,29 @@ def test_adding_a_page_asks_to_join_the_parts_first(pkg, tmp_path):
     split(pkg.root, "facts", ROWS)
     with pytest.raises(AddError, match=r"facts is stored in parts; join it first \(cnbef parts facts --join\)"):
         add(pkg.root, tmp_path / "review.csv", pkg.sources)
+
+
+def test_spark_parses_each_part_on_its_executors_with_its_rows(pkg, spark_session):
+    """The parts are read by Spark's tasks (cnbef.engines.csv_rows), rows numbered as DuckDB numbers them."""
+    from cnbef.engines import DuckDB, csv_rows, header_of
+    from cnbef.package import ROW_SPAN
+
+    paths = [pkg.root / p for p in split_by_hand(pkg.root)]
+    header = header_of(paths[0])
+    spark, duck = Spark(session=spark_session), DuckDB()
+    try:
+        spark.register_csv("facts", paths, header)
+        duck.register_csv("facts", paths, header)
+        order = "SELECT * FROM facts__text ORDER BY _row"
+        assert spark.rows(order) == duck.rows(order)
+        assert [r["_row"] for r in duck.rows(order)][ROWS - 1:ROWS + 1] == [ROWS + 1, ROW_SPAN + 2]
+    finally:
+        spark.close()
+        duck.close()
+    ragged = pkg.root / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="row 3 has 1 cells, the header 2"):
+        list(csv_rows((str(ragged), 0, 2)))
+    quoted = pkg.root / "quoted.csv"
+    quoted.write_text('a,b\n"x,\ny",\n', encoding="utf-8")  # a newline in quotes; an empty cell is missing
+    assert list(csv_rows((str(quoted), 5, 2))) == [(7, "x,\ny", None)]
