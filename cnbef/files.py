@@ -115,7 +115,9 @@ _SPACE = r"\s\p{Z}\x{1c}-\x{1f}\x{85}"  # what str.strip() strips
 SAFE_RANGES = ((0x20, 0x7E), (0x4E00, 0x9FFF), (0x3001, 0x3029), (0x3030, 0x303F), (0xFF01, 0xFFEF),
                (0x2010, 0x2027), (0x2030, 0x205E))
 SAFE = "".join(rf"\x{{{a:x}}}-\x{{{b:x}}}" for a, b in SAFE_RANGES)
-SUSPECT = rf"^[=+\-@{_SPACE}]|[{_SPACE}]$|[^{SAFE}]"
+# A sign starts a formula unless the cell is a plain number (PLAIN_NUMBER): -18.9 is not suspect, -18.9x is.
+_SIGNED_NOT_PLAIN = r"^[+\-](?:$|[^0-9]|[0-9]+(?:[^0-9.]|\.(?:$|[^0-9]|[0-9]+[^0-9])))"
+SUSPECT = rf"^[=@{_SPACE}]|{_SIGNED_NOT_PLAIN}|[{_SPACE}]$|[^{SAFE}]"
 
 
 _C0 = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC "

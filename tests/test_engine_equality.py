@@ -1,4 +1,5 @@
-"""Every engine gives the same findings on the same damaged packages; so do the generated Pandera schemas.
+"""Every engine gives the same findings on the same damaged packages, with facts in one file or in parts;
+so do the generated Pandera schemas.
 
 The damaged packages are every fault class the suite has: tests/test_faults.py (encodings,
 spreadsheet damage, labels, keys, hygiene …), tests/test_new_page.py (curation mistakes on the
@@ -12,6 +13,7 @@ from cnbef import sqlchecks
 from cnbef.engines import DuckDB, Spark
 from cnbef.package import read_descriptor, read_text_table, resource_schema, typed
 from cnbef.validate import validate_package
+from in_parts import FACTS, PER_FILE, located, split_by_hand
 from test_faults import FAULTS
 from test_new_page import WRONG_EDITS
 from test_trust import NEVER_STOP
@@ -41,6 +43,12 @@ def test_every_engine_and_pandera_agree_on_each_damaged_package(pkg, name):
     assert sorted(duck.skipped) == sorted(fast.skipped)
     if not any(p.rule in STRUCTURAL for p in duck.problems):  # Pandera checks typed frames, not files
         assert pandera_rejects(pkg.root) == engine_flags(pkg.root, duck)
+    # Stored in parts, facts give the same findings, each in the part that holds its row (tests/test_parts.py
+    # checks faults in the file itself, found in each part that has them).
+    if not any(f[0] == FACTS and f[3] in PER_FILE for f in findings(fast)) and (paths := split_by_hand(pkg.root)):
+        in_parts = validate_package(pkg.root, pkg.sources)
+        assert findings(in_parts) == located(findings(fast), paths)
+        assert sorted(in_parts.skipped) == sorted(fast.skipped)
 
 
 def test_the_clean_package_passes_on_every_engine(pkg):

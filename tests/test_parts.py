@@ -1,11 +1,9 @@
 """A table stored as parts (a Frictionless multi-part resource): the same findings, named by part and row.
 
-Every damaged package of the suite is validated twice, with facts in one file and split into parts
-(cut by hand, so that no metadata is refreshed and a stale hash stays stale): each finding of the
-one-file package must be found in the part that holds its row, at the row a spreadsheet shows there.
+Every damaged package of the suite is also validated with facts in parts (tests/test_engine_equality.py);
+here: every engine on a package with every row-level fault, faults in one part, splitting and joining.
 """
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -20,77 +18,8 @@ from cnbef.package import read_descriptor
 from cnbef.parts import join, records, split
 from cnbef.validate import validate_package
 from cnbef.versioning import diff_packages
+from in_parts import FACTS, ROWS, located, split_by_hand
 from test_engine_equality import DAMAGES, ROW_LEVEL, findings
-
-FACTS = "data/facts.csv"
-ROWS = 40  # rows per part: the made-up package's facts make three or more parts
-
-
-def part_paths(n):
-    return [f"data/facts/part-{k:05d}.csv" for k in range(1, n + 1)]
-
-
-def split_by_hand(root, rows=ROWS) -> list[str]:
-    """facts.csv cut into parts between records, the descriptor pointed at them and nothing else changed."""
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    facts = [r for r in descriptor.get("resources", []) if isinstance(r, dict) and r.get("path") == FACTS] \
-        if isinstance(descriptor, dict) and isinstance(descriptor.get("resources"), list) else []
-    if not facts or not (root / FACTS).is_file():
-        pytest.skip("no resource reads data/facts.csv in this damaged descriptor")
-    header, *body = records((root / FACTS).read_bytes())
-    chunks = [body[i:i + rows] for i in range(0, len(body), rows)]
-    paths = part_paths(len(chunks))
-    for path, chunk in zip(paths, chunks):
-        (root / path).parent.mkdir(exist_ok=True)
-        (root / path).write_bytes(header + b"".join(chunk))
-    facts[0]["path"] = paths
-    (root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (root / FACTS).unlink()
-    return paths
-
-
-def located(found, paths, rows=ROWS):
-    """The one-file findings as the multi-part package must report them."""
-    label = f"{paths[0]} and {len(paths) - 1} more parts"
-
-    def where(row):
-        k, i = divmod(row - 2, rows)
-        return k, i + 2
-
-    out = []
-    for file, row, column, rule, message in found:
-        if file != FACTS:
-            out.append((file, row, column, rule, message))
-            continue
-        if row == -1:
-            out.append((label, row, column, rule, message))
-            continue
-        k, local = where(row)
-
-        def reference(m, k=k):
-            j, r = where(int(m.group(1)))
-            return f"row {r}" if j == k else f"row {r} of {paths[j]}"
-        out.append((paths[k], local, column, rule, re.sub(r"\brow ([0-9]+)", reference, message)))
-    return sorted(out)
-
-
-# Faults in the file itself (its bytes, encoding or header) are found in every part that carries them:
-# the header is in each part, so they are checked on their own below.
-PER_FILE = {"encoding", "bom", "line_endings", "blank_line", "empty_file", "empty_table", "missing-label", "extra-label",
-            "incorrect-label", "duplicate-label", "blank-label", "csv_structure", "readable", "unsafe_path"}
-
-
-@pytest.mark.parametrize("name", DAMAGES, ids=str)
-def test_each_damaged_package_gives_the_same_findings_with_facts_in_parts(pkg, name, tmp_path):
-    DAMAGES[name](pkg)
-    one_file = validate_package(pkg.root, pkg.sources)
-    facts_findings = [f for f in findings(one_file) if f[0] == FACTS]
-    if not (pkg.root / FACTS).is_file() or any(f[3] in PER_FILE for f in facts_findings):
-        pytest.skip("a fault in the file itself or in its header: checked per part below")
-    paths = split_by_hand(pkg.root)
-    in_parts = validate_package(pkg.root, pkg.sources)
-    assert findings(in_parts) == located(findings(one_file), paths)
-    assert sorted(in_parts.skipped) == sorted(one_file.skipped)
 
 
 def test_every_engine_names_the_part_and_its_row(pkg, spark_session):
