@@ -56,13 +56,41 @@ def frictionless_problems(package_dir: Path) -> list[Problem]:
     except Exception as exc:  # frictionless raises on descriptors it cannot load
         return [Problem(DESCRIPTOR, None, None, "descriptor", None, f"Frictionless cannot load the package: {exc}")]
     problems = [Problem(DESCRIPTOR, None, None, e.type, None, e.message) for e in report.errors]
+    parts = _parts_of(package_dir)
     for task in report.tasks:
         for e in task.errors:
             column = getattr(e, "field_name", None) or ", ".join(getattr(e, "field_names", None) or []) or None
             cell = getattr(e, "cell", None) or ", ".join(map(str, getattr(e, "field_cells", None) or [])) or None
-            problems.append(Problem(task.place or task.name, getattr(e, "row_number", None), column, e.type,
-                                    None if cell in (None, "") else str(cell), e.message))
+            file, row = task.place or task.name, getattr(e, "row_number", None)
+            if task.name in parts:  # Frictionless counts the rows of a multi-part table across its parts
+                file, row = _in_part(*parts[task.name], row)
+            problems.append(Problem(file, row, column, e.type, None if cell in (None, "") else str(cell), e.message))
     return problems
+
+
+def _parts_of(package_dir: Path) -> dict[str, tuple[list[str], list[int]]]:
+    """{resource: (parts, rows in each)} of the multi-part tables."""
+    from .parts import records
+
+    out = {}
+    for res in read_descriptor(package_dir).get("resources", []):
+        if isinstance(res, dict) and isinstance(res.get("path"), list) and not unsafe_paths(res["path"]):
+            paths = resource_paths(res)
+            full = [Path(package_dir) / p for p in paths]
+            out[res.get("name")] = (paths, [len(records(f.read_bytes())) - 1 if f.is_file() else 0 for f in full])
+    return out
+
+
+def _in_part(paths: list[str], rows: list[int], row: int | None) -> tuple[str, int | None]:
+    """A row counted across the parts (the header is row 1) as (part, its row there); without a row, the table."""
+    if row is None:
+        return table_label(paths), None
+    index = row - 2
+    for path, n in zip(paths, rows):
+        if index < n:
+            return path, index + 2
+        index -= n
+    return paths[-1], index + 2 + rows[-1]
 
 
 def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> list[Problem]:

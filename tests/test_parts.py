@@ -3,6 +3,7 @@
 Every damaged package of the suite is also validated with facts in parts (tests/test_engine_equality.py);
 here: every engine on a package with every row-level fault, faults in one part, splitting and joining.
 """
+import csv
 import json
 import shutil
 import subprocess
@@ -172,3 +173,15 @@ def test_spark_parses_each_part_on_its_executors_with_its_rows(pkg, spark_sessio
     quoted = pkg.root / "quoted.csv"
     quoted.write_text('a,b\n"x,\ny",\n', encoding="utf-8")  # a newline in quotes; an empty cell is missing
     assert list(csv_rows((str(quoted), 5, 2))) == [(7, "x,\ny", None)]
+
+
+def test_frictionless_findings_are_named_by_part_too(pkg):
+    """--engine frictionless: Frictionless counts rows across the parts; the report names the part and its row."""
+    paths = split_by_hand(pkg.root)
+    with open(pkg.root / paths[1], encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[3][rows[0].index("value")] = "abc"  # spreadsheet row 4 of the second part
+    with open(pkg.root / paths[1], "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    report = validate_package(pkg.root, pkg.sources, engine="frictionless")
+    assert [(p.file, p.row) for p in report.problems if p.rule == "type-error"] == [(paths[1], 4)]
