@@ -70,14 +70,14 @@ def frictionless_problems(package_dir: Path) -> list[Problem]:
 
 def _parts_of(package_dir: Path) -> dict[str, tuple[list[str], list[int]]]:
     """{resource: (parts, rows in each)} of the multi-part tables."""
-    from .parts import records
+    from .parts import records_of
 
     out = {}
     for res in read_descriptor(package_dir).get("resources", []):
         if isinstance(res, dict) and isinstance(res.get("path"), list) and not unsafe_paths(res["path"]):
             paths = resource_paths(res)
             full = [Path(package_dir) / p for p in paths]
-            out[res.get("name")] = (paths, [len(records(f.read_bytes())) - 1 if f.is_file() else 0 for f in full])
+            out[res.get("name")] = (paths, [sum(1 for _ in records_of([f])) - 1 if f.is_file() else 0 for f in full])
     return out
 
 

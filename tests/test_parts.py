@@ -185,3 +185,16 @@ def test_frictionless_findings_are_named_by_part_too(pkg):
         csv.writer(fh, lineterminator="\n").writerows(rows)
     report = validate_package(pkg.root, pkg.sources, engine="frictionless")
     assert [(p.file, p.row) for p in report.problems if p.rule == "type-error"] == [(paths[1], 4)]
+
+
+def test_splitting_changes_only_the_path_and_a_stale_hash_stays_stale(pkg):
+    descriptor = json.loads((pkg.root / "datapackage.json").read_text(encoding="utf-8"))
+    facts = next(r for r in descriptor["resources"] if r["name"] == "facts")
+    facts["hash"] = "sha256:" + "0" * 64
+    (pkg.root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    paths = split(pkg.root, "facts", ROWS)
+    after = json.loads((pkg.root / "datapackage.json").read_text(encoding="utf-8"))
+    facts["path"] = paths
+    assert after == descriptor
+    assert any(p.rule == "hash-count" for p in validate_package(pkg.root, pkg.sources).problems)
+    assert not list((pkg.root / "data" / "facts").glob("*.tmp"))
