@@ -208,6 +208,9 @@ class Spark(Engine):
 
     name = "spark"
     one_query = True
+    # A table smaller than this is read here and sent to the cluster: a job per table costs seconds, more
+    # than sending it. The executors parse the larger ones, one task per file.
+    reads_files_from = 64 * 2**20
 
     def __init__(self, master: str | None = None, session=None):
         super().__init__()

@@ -85,7 +85,9 @@ def register(engine, name: str, files: list[str], paths: list[Path], schema: dic
     """The table into the engine: read by the engine when it is well formed, else in memory (``in_memory``)."""
     header = header_of(paths[0])
     labels = [p for file, path in zip(files, paths) for p in label_problems(file, _empty(header_of(path)), schema)[0]]
-    if parseable and not labels and all(header_of(path) == header for path in paths) and hasattr(engine, "register_csv"):
+    small = sum(path.stat().st_size for path in paths) < getattr(engine, "reads_files_from", 0)
+    if parseable and not labels and not small and all(header_of(path) == header for path in paths) \
+            and hasattr(engine, "register_csv"):
         try:
             engine.register_csv(name, paths, header)
             return []
