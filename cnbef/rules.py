@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from . import periods
@@ -88,16 +89,24 @@ def qualifier_text(tables, files):
     if "facts" not in tables:
         return []
     f = tables["facts"]
-    word, code = f["qualifier_text"], f["qualifier"].astype("str")
-    expected = word.astype(object).map(QUALIFIER_WORDS).where(word.notna(), "exact")
-    unknown = (word.notna() & expected.isna()).astype(bool)
-    wrong = (f["qualifier"].notna() & expected.notna() & (expected != code)).astype(bool)
+    word = f["qualifier_text"]
+    # Each distinct word is read once (a million facts use a handful); a missing word means exact.
+    wc, words = pd.factorize(word)
+    qc, quals = pd.factorize(f["qualifier"])
+    meanings = [QUALIFIER_WORDS.get(w) for w in words] + ["exact"]
+    index_of = {q: k for k, q in enumerate(quals)}
+    unknown = np.array([m is None for m in meanings])[wc]
+    # each meaning as an index among the qualifiers written (-1: none of them; None: an unknown word)
+    meant = np.array([-2 if m is None else index_of.get(m, -1) for m in meanings], dtype=np.int64)[wc]
+    wrong = (qc >= 0) & (meant != -2) & (meant != qc)
+    expected = np.array(meanings, dtype=object)[wc]
+    code = f["qualifier"].astype("str")
     problems = [Problem(files["facts"], _row(i), "qualifier_text", "qualifier_text", word[i],
                         "is not a known qualifier word (" + ", ".join(QUALIFIER_WORDS) + ")")
-                for i in f.index[unknown.to_numpy()]]
-    problems += [Problem(files["facts"], _row(i), "qualifier", "qualifier_text", code[i],
-                         f"disagrees with qualifier_text {word[i] if pd.notna(word[i]) else '(empty)'!r}, "
-                         f"which means {expected[i]}") for i in f.index[wrong.to_numpy()]]
+                for i in f.index[unknown]]
+    problems += [Problem(files["facts"], _row(f.index[k]), "qualifier", "qualifier_text", code.iloc[k],
+                         f"disagrees with qualifier_text {word.iloc[k] if pd.notna(word.iloc[k]) else '(empty)'!r}, "
+                         f"which means {expected[k]}") for k in np.flatnonzero(wrong)]
     return problems
 
 
@@ -118,18 +127,23 @@ def period_window(tables, files):
     if not _have(tables, "facts", "sources", "documents"):
         return []
     f = tables["facts"]
-    dates = _document_dates(tables, f["source_id"])
-    latest = dates["published_latest"]
-    earliest = dates["published_earliest"].fillna(latest)
-    year_end = pd.to_datetime(latest.dt.year.astype("string") + "-12-31", format="%Y-%m-%d", errors="coerce")
+    # The bounds are worked out once per source (a few thousand), then looked up for every fact.
+    pages = _document_dates(tables, tables["sources"]["source_id"]).assign(source_id=tables["sources"]["source_id"])
+    pages["latest"] = pages["published_latest"]
+    pages["earliest"] = pages["published_earliest"].fillna(pages["latest"])
+    pages["year_end"] = pd.to_datetime(pages["latest"].dt.year.astype("string") + "-12-31", format="%Y-%m-%d", errors="coerce")
+    pages["late"] = pages["latest"] + pd.DateOffset(years=PLAUSIBLE_YEARS_AFTER)
+    pages["early"] = pages["earliest"] - pd.DateOffset(years=PLAUSIBLE_YEARS_BEFORE)
+    dates = lookup(f["source_id"], pages, "source_id", ["latest", "earliest", "year_end", "late", "early"])
+    latest, earliest = dates["latest"], dates["earliest"]
     problems = []
     reported = ~f["claim_type"].isin(FORWARD_LOOKING)
-    bound = {"period_start": latest, "period_end": year_end}
+    bound = {"period_start": latest, "period_end": dates["year_end"]}
     for column in ("period_start", "period_end"):
         d = f[column]
         after = (reported & (d > bound[column])).fillna(False)
-        too_late = (d > latest + pd.DateOffset(years=PLAUSIBLE_YEARS_AFTER)).fillna(False)
-        too_early = (d < earliest - pd.DateOffset(years=PLAUSIBLE_YEARS_BEFORE)).fillna(False)
+        too_late = (d > dates["late"]).fillna(False)
+        too_early = (d < dates["early"]).fillna(False)
         for i in f.index[after]:
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
                                     f"an {f.at[i, 'claim_type']} figure cannot be dated after its source was published "
@@ -335,13 +349,7 @@ def exclusion_reason(tables, files):
     x, file = tables["excluded_mentions"], files["excluded_mentions"]
     reasons = tables["exclusion_reasons"].drop_duplicates("reason").set_index("reason")
     problems = []
-    quotes = {}
-    if "facts" in tables:
-        f = tables["facts"]
-        f = f[f["source_id"].isin(set(x["source_id"].dropna()))]  # only the articles that have mentions
-        f = f[f["quote_start"].notna() & f["quote_end"].notna()]
-        for sid, a, b in zip(f["source_id"].tolist(), f["quote_start"].tolist(), f["quote_end"].tolist()):
-            quotes.setdefault(sid, []).append((a, b))
+    in_a_quote = _in_a_fact_quote(x, tables.get("facts"))
     compiled = {}
     table = tables["exclusion_reasons"]
     for j, reason, pattern in zip(table.index, table["reason"], table["text_pattern"]):
@@ -354,8 +362,8 @@ def exclusion_reason(tables, files):
             problems.append(Problem(files["exclusion_reasons"], _row(j), "text_pattern", "exclusion_reason", pattern,
                                     f"reason {reason}: not a valid regular expression ({exc})"))
     rule_rows = reasons.to_dict("index")  # a few reasons, looked up once per mention
-    for i, sid, text, a, b, reason in zip(x.index, x["source_id"].tolist(), x["text"].tolist(), x["char_start"].tolist(),
-                                          x["char_end"].tolist(), x["reason"].tolist()):
+    for i, sid, text, a, b, reason, quoted in zip(x.index, x["source_id"].tolist(), x["text"].tolist(), x["char_start"].tolist(),
+                                                  x["char_end"].tolist(), x["reason"].tolist(), in_a_quote):
         if reason not in rule_rows or pd.isna(text):
             continue
         rule_row = rule_rows[reason]
@@ -369,11 +377,39 @@ def exclusion_reason(tables, files):
                                         f"if it is a statistic, make it a fact"))
                 continue
         belongs_to_fact = pd.notna(rule_row["within_fact_quote"]) and bool(rule_row["within_fact_quote"])
-        if belongs_to_fact and pd.notna(a) and pd.notna(b) and not any(qa <= a and b <= qb for qa, qb in quotes.get(sid, [])):
+        if belongs_to_fact and pd.notna(a) and pd.notna(b) and not quoted:
             problems.append(Problem(file, _row(i), "reason", "exclusion_reason", reason,
                                     f"a {rule_row['name_en']} belongs to a fact, but no fact's quote in {sid} contains "
                                     f"{text!r} at {a}..{b}; quote the fact with its period, or give another reason"))
     return problems
+
+
+def _in_a_fact_quote(x: pd.DataFrame, f: pd.DataFrame | None) -> np.ndarray:
+    """For each mention, whether some fact of its source quotes a range containing it.
+
+    Vectorized over the facts: sorted by (source, quote_start), the last quote starting at or before
+    the mention must reach, at its furthest, the mention's end.
+    """
+    found = np.zeros(len(x), dtype=bool)
+    if f is None or not len(x):
+        return found
+    f = f[f["quote_start"].notna() & f["quote_end"].notna() & f["source_id"].isin(set(x["source_id"].dropna()))]
+    m = x["source_id"].notna() & x["char_start"].notna() & x["char_end"].notna()
+    if not len(f) or not m.any():
+        return found
+    codes, ids = pd.factorize(pd.concat([f["source_id"], x.loc[m, "source_id"]], ignore_index=True))
+    qa, qb = f["quote_start"].to_numpy(np.int64), f["quote_end"].to_numpy(np.int64)
+    a, b = x.loc[m, "char_start"].to_numpy(np.int64), x.loc[m, "char_end"].to_numpy(np.int64)
+    low = min(qa.min(), qb.min(), a.min(), b.min())  # a negative offset (reported elsewhere) still compares
+    qa, qb, a, b = qa - low, qb - low, a - low, b - low
+    span = int(max(qa.max(), qb.max(), a.max(), b.max())) + 1  # keys (source, offset) as one number
+    fc, xc = codes[:len(f)].astype(np.int64), codes[len(f):].astype(np.int64)
+    order = np.argsort(fc * span + qa, kind="stable")
+    keys, reach = (fc * span + qa)[order], np.maximum.accumulate((fc * span + qb)[order])
+    k = np.searchsorted(keys, xc * span + a, side="right") - 1
+    k0 = np.maximum(k, 0)
+    found[m.to_numpy(dtype=bool)] = (k >= 0) & (fc[order][k0] == xc) & (reach[k0] - xc * span >= b)
+    return found
 
 
 # Labels a reader tells rows apart by: two rows with the same one are ambiguous (units' symbols are
