@@ -11,6 +11,8 @@ import csv
 import json
 import os
 import sys
+import tempfile
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -211,6 +213,9 @@ class Spark(Engine):
     # A table smaller than this is read here and sent to the cluster: a job per table costs seconds, more
     # than sending it. The executors parse the larger ones, one task per file.
     reads_files_from = 64 * 2**20
+    # A package of more batches of documents than this has its Python rules and provenance run on the
+    # executors, a task per share of the batches; a smaller one on the driver (no job to start).
+    python_on_executors_from = 2
 
     def __init__(self, master: str | None = None, session=None):
         super().__init__()
@@ -269,6 +274,29 @@ class Spark(Engine):
         self._views.append(name + "__text")
         self.columns[name] = list(columns)
 
+    def map_batches(self, queries: dict[str, str], groups: list, schemas: dict, small: dict, check) -> list:
+        """The rules that need Python and provenance, run by the executors: one task per share of the batches
+        of documents, each task given its batches' rows (shuffled by batch) and the small tables whole.
+        ``queries``: each per-document table's rows with their batch (large.batch_rows). What ``check``
+        finds comes back in the order of the batches."""
+        from pyspark.sql import functions as F
+
+        from .large import check_rows
+
+        if groups != [None]:
+            self.spark.createDataFrame([(d, k) for k, group in enumerate(groups) for d in group],
+                                       "document_id string, _batch int").createOrReplaceTempView("_cnbef_batches")
+            self._views.append("_cnbef_batches")
+        columns = {name: self.columns[name] for name in queries}
+        payload = None
+        for name, sql in queries.items():
+            cells = F.to_json(F.struct(*[F.col(f"`{c}`") for c in ["_row"] + columns[name]]))
+            rows = self.spark.sql(to_spark(sql)).select(F.col("_batch"), F.lit(name).alias("_table"), cells.alias("_json"))
+            payload = rows if payload is None else payload.unionByName(rows)
+        job = partial(check_rows, columns=columns, schemas=schemas, small=small, check=check)
+        found = payload.repartition(len(groups), "_batch").rdd.mapPartitions(lambda rows: job(tuple(r) for r in rows)).collect()
+        return [result for _, result in sorted(found, key=lambda r: r[0])]
+
     def _create_view(self, name: str, sql: str) -> None:
         self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{name}` AS {to_spark(sql)}")
         self._views.append(name)
@@ -293,7 +321,8 @@ class Spark(Engine):
 # escapedStringLiterals must stay off: with it on, '\\.' would be two characters and a pattern would
 # fail on good values. ANSI mode stays on: TRY_CAST is used wherever a cast may fail.
 SPARK_SESSION_CONF = {"spark.sql.session.timeZone": "UTC"}
-SPARK_CONF = {"spark.ui.enabled": "false", "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": os.environ.get("CNBEF_SPARK_PARTITIONS", "2"), "spark.driver.memory": "2g"}
+# The warehouse folder (which Spark otherwise creates in the working directory) goes to the temporary folder.
+SPARK_CONF = {"spark.sql.warehouse.dir": os.path.join(tempfile.gettempdir(), "cnbef-spark-warehouse"), "spark.ui.enabled": "false", "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": os.environ.get("CNBEF_SPARK_PARTITIONS", "2"), "spark.driver.memory": "2g"}
 
 
 def to_spark(sql: str) -> str:

@@ -205,7 +205,10 @@ def python_checks(engine, schemas: dict, files: dict, sources_dir: Path | None, 
         return tables
 
     check = partial(check_batch, files=files, sources_dir=sources_dir if not blocked else None)
-    if len(groups) == 1 or not hasattr(os, "fork"):
+    if chain and len(groups) >= getattr(engine, "python_on_executors_from", float("inf")):
+        say(f"rules and provenance: {len(groups)} batches of documents, on the {engine.name} engine's workers")
+        results = engine.map_batches(batch_rows(chain, groups), groups, {n: schemas[n] for n in chain}, small, check)
+    elif len(groups) == 1 or not hasattr(os, "fork"):
         results = [check(batch_tables(n, g)) for n, g in enumerate(groups, 1)]
     else:  # the engine fetches the next batch while worker processes check the ones before
         results, pending = [], []
@@ -225,6 +228,47 @@ def python_checks(engine, schemas: dict, files: dict, sources_dir: Path | None, 
 
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def batch_rows(chain: dict, groups: list[list[str] | None]) -> dict[str, str]:
+    """{table: a query of its rows with the batch of their document (``_batch``)}, for an engine that runs
+    the batches where the rows are (Spark's executors). One batch (None): every row, as the driver reads it.
+    The batches are the view ``_cnbef_batches`` (document_id, _batch), which the engine creates from the groups."""
+    from .sqlchecks import q
+
+    if groups == [None]:
+        return {name: f"SELECT 0 AS _batch, * FROM {q(name + '__text')}" for name in chain}
+
+    def keyed(table: str) -> str:  # the table's rows joined to their batch
+        link = chain[table]
+        if link is None:
+            return f"SELECT b._batch, t.* FROM {q(table + '__text')} t JOIN _cnbef_batches b ON t.document_id = b.document_id"
+        column, parent, parent_column = link
+        keys = f"SELECT DISTINCT {q(parent_column)} AS _key, _batch FROM ({keyed(parent)})"
+        return f"SELECT k._batch, t.* FROM {q(table + '__text')} t JOIN ({keys}) k ON t.{q(column)} = k._key"
+    return {name: keyed(name) for name in chain}
+
+
+def check_rows(rows, columns: dict[str, list[str]], schemas: dict, small: dict, check) -> list:
+    """(batch, what ``check`` found) for each batch in ``rows``, which are (batch, table, the row as JSON):
+    the rules and provenance run where the rows are (on a Spark executor), on the tables the driver would build."""
+    import json
+
+    import pyarrow as pa
+
+    by_batch = {}
+    for batch, table, payload in rows:
+        by_batch.setdefault(batch, {}).setdefault(table, []).append(json.loads(payload))
+    out = []
+    for batch, found in sorted(by_batch.items()):
+        tables = dict(small)
+        for name, names in columns.items():
+            arrow = pa.schema([("_row", pa.int64())] + [(c, pa.string()) for c in names])
+            frame = pa.Table.from_pylist(found.get(name, []), schema=arrow).to_pandas()  # a missing key is a missing cell
+            frame.index = frame.pop("_row").to_numpy() - 2
+            tables[name] = typed(frame, schemas[name])
+        out.append((batch, check(tables)))
+    return out
 
 
 def check_batch(tables: dict, files: dict, sources_dir: Path | None) -> tuple[list[Problem], list[str]]:

@@ -75,7 +75,9 @@ def test_spark_finds_what_duckdb_finds_on_a_package_with_every_row_level_fault(p
             continue
     assert len(applied) > 30
     duck = validate_package(pkg.root, pkg.sources, engine="duckdb")
-    spark = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=Spark(session=spark_session))
+    on_executors = Spark(session=spark_session)
+    on_executors.python_on_executors_from = 1  # the rules that need Python and provenance run by Spark's tasks
+    spark = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=on_executors)
     assert len(findings(duck)) > 40
     assert findings(spark) == findings(duck)
     rules = {p.rule for p in duck.problems}
@@ -152,8 +154,9 @@ def test_text_that_looks_like_a_missing_marker_is_text_on_every_engine(pkg):
         assert validate_package(pkg.root, pkg.sources, engine=engine).problems == [], engine
 
 
-def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch):
-    """A large package runs the Python rules one batch of documents at a time; rows keep their numbers."""
+def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch, spark_session):
+    """A large package runs the Python rules one batch of documents at a time; rows keep their numbers.
+    On Spark, a package of several batches has them run by the executors' tasks."""
     from cnbef import large
 
     for name in ("edit-this_year_read_as_last_year", "edit-fact_in_page_furniture", "fault-tampered_quote",
@@ -164,6 +167,14 @@ def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch
     batched = validate_package(pkg.root, pkg.sources, engine="duckdb", progress=True)
     assert findings(batched) == findings(whole) == findings(validate_package(pkg.root, pkg.sources))
     assert len({p.rule for p in whole.problems}) >= 5
+    calls = []
+    real = Spark.map_batches
+    monkeypatch.setattr(Spark, "map_batches", lambda self, queries, groups, *rest: calls.append(len(groups))
+                        or real(self, queries, groups, *rest))
+    spark = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=Spark(session=spark_session))
+    assert calls and calls[0] > 1  # several batches, on the executors
+    assert findings(spark) == findings(whole)
+    assert spark.skipped == whole.skipped
 
 
 def test_the_command_line_chooses_the_engine_and_its_memory(pkg):
