@@ -213,8 +213,10 @@ class Spark(Engine):
     # A table smaller than this is read here and sent to the cluster: a job per table costs seconds, more
     # than sending it. The executors parse the larger ones, one task per file.
     reads_files_from = 64 * 2**20
-    # A package of more batches of documents than this has its Python rules and provenance run on the
-    # executors, a task per share of the batches; a smaller one on the driver (no job to start).
+    # A package of at least this many batches of documents has its Python rules and provenance run on the
+    # executors, a task per share of the batches; a smaller one on the driver (no job to start). In local
+    # mode the executors are this machine's cores, which the driver's own worker processes use for less
+    # (no rows turned to JSON and shuffled), so there the driver keeps them.
     python_on_executors_from = 2
 
     def __init__(self, master: str | None = None, session=None):
@@ -234,6 +236,8 @@ class Spark(Engine):
             session = builder.getOrCreate()
             session.sparkContext.setLogLevel("ERROR")
         self.spark = session
+        if session.sparkContext.master.startswith("local"):
+            self.python_on_executors_from = float("inf")
         for key, value in SPARK_SESSION_CONF.items():
             self.spark.conf.set(key, value)
         # Spark has no whole-string regex match; Java's \z anchors at the very end (not before a final newline).

@@ -171,7 +171,9 @@ def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch
     real = Spark.map_batches
     monkeypatch.setattr(Spark, "map_batches", lambda self, queries, groups, *rest: calls.append(len(groups))
                         or real(self, queries, groups, *rest))
-    spark = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=Spark(session=spark_session))
+    on_executors = Spark(session=spark_session)
+    on_executors.python_on_executors_from = 2  # as on a cluster (local mode keeps them on the driver)
+    spark = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=on_executors)
     assert calls and calls[0] > 1  # several batches, on the executors
     assert findings(spark) == findings(whole)
     assert spark.skipped == whole.skipped
