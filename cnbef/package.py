@@ -136,6 +136,8 @@ def _cast(col: pd.Series, pattern: str, target: pa.DataType) -> pd.Series:
     """
     text = arrow_strings(col)
     wellformed = pc.if_else(pc.match_substring_regex(text, pattern), text, pa.scalar(None, text.type))
+    if pc.any(pc.starts_with(wellformed, "+")).as_py():  # Arrow casts +3 to a number but not to an integer
+        wellformed = pc.replace_substring_regex(wellformed, r"^\+", "")
     try:
         return _series(pc.cast(wellformed, target), col)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

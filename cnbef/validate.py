@@ -394,7 +394,7 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     pending = _start_provenance(tables, files, sources_dir, say)
     say("checking cells, types, constraints, keys and the semantic rules that are queries")
     # DuckDB runs the queries without the GIL: the rules that need Python run meanwhile, on the other core.
-    queries = _QUERIES.submit(query_problems, texts, files, schemas)
+    queries = _QUERIES.submit(query_problems, texts, files, schemas, typed=tables)
     say("checking semantic rules")
     python_rules = [p for rule_name, rule in RULES.items() for p in _guarded(rule_name, rule, tables, files)]
     report.add(queries.result())
@@ -417,14 +417,18 @@ def _finish(report: Report, earlier: list[Problem], say, parts: dict[str, list[s
     return report
 
 
-def query_problems(texts: dict, files: dict, schemas: dict, engine=None) -> list[Problem]:
-    """The generated queries (types, constraints, keys, semantic rules) over the tables as read."""
+def query_problems(texts: dict, files: dict, schemas: dict, engine=None, typed: dict | None = None) -> list[Problem]:
+    """The generated queries (types, constraints, keys, semantic rules) over the tables as read; with ``typed``
+    (the typed frames of the in-memory path), DuckDB takes its typed tables from them."""
     from .engines import DuckDB
 
-    engine = engine or DuckDB()
+    engine = engine or DuckDB(types="python" if typed is not None else "sql")
     try:
         for name, text in texts.items():
-            engine.register_frame(name, text)
+            if typed is not None and getattr(engine, "types", None) == "python":
+                engine.register_frame(name, text, typed.get(name))
+            else:
+                engine.register_frame(name, text)
         engine.build_views(schemas)
         return engine.problems(schemas, files)
     finally:

@@ -94,11 +94,12 @@ def spark_session():
     engine.spark.stop()
 
 
-@pytest.fixture(params=["duckdb", "spark"])
+@pytest.fixture(params=["duckdb", "duckdb-typed-in-python", "spark"])
 def engine(request):
-    """Each engine that runs the generated queries, new for each test."""
+    """Each engine that runs the generated queries, new for each test (DuckDB also as the in-memory path
+    uses it: its typed tables made by package.typed, not by the generated SQL)."""
     from cnbef.engines import DuckDB, Spark
 
-    if request.param == "duckdb":
-        return DuckDB()
+    if request.param.startswith("duckdb"):
+        return DuckDB(types="python" if request.param.endswith("python") else "sql")
     return Spark(session=request.getfixturevalue("spark_session"))
