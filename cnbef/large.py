@@ -278,8 +278,8 @@ def check_batch(tables: dict, files: dict, sources_dir: Path | None) -> tuple[li
     problems = [p for rule_name, rule in RULES.items() for p in _guarded(rule_name, rule, tables, files)]
     missing = []
     if sources_dir is not None:
-        found, missing = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))
-        problems += found
+        found, missing = _provenance(tables, files, Path(sources_dir), [(0, (0.0, 1.0))])
+        problems += [p for _, chunk in found for p in chunk]
     return problems, missing
 
 

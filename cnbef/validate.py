@@ -478,9 +478,10 @@ def provenance_blocked(tables) -> list[Problem]:
 def _start_provenance(tables, files, sources_dir, say):
     """Start the provenance checks; the returned function finishes them and gives (problems, skipped).
 
-    On a large package a forked second process (sharing the tables without copying them) checks
-    the first CHILD_SHARE of the facts and articles while this one runs the cell, schema and
-    semantic checks; this one then checks the rest. Two cores, both busy.
+    On a large package the facts and articles are cut into CHUNKS shares. A forked second process
+    (sharing the tables without copying them) starts taking shares at once, while this one runs the
+    cell, schema and semantic checks; this one then takes shares too, until none is left. Two cores,
+    both busy, whichever finishes its other work first.
     """
     if sources_dir is None:
         return lambda: ([], [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS])
@@ -489,21 +490,23 @@ def _start_provenance(tables, files, sources_dir, say):
         return lambda: (blocked, [])
     say("checking provenance against the source texts")
     if len(tables["facts"]) < PARALLEL_FACTS or not hasattr(os, "fork"):
-        done = _provenance(tables, files, Path(sources_dir), (0.0, 1.0))
-        return lambda: done
+        found, skipped = _provenance(tables, files, Path(sources_dir), [(0, (0.0, 1.0))])
+        return lambda: ([p for _, chunk in found for p in chunk], skipped)
     global _JOB
-    _JOB = (tables, files, Path(sources_dir), (0.0, CHILD_SHARE))
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    context = multiprocessing.get_context("fork")
+    next_share = context.Value("i", 0)
+    _JOB = (tables, files, Path(sources_dir), next_share)
+    pool = ProcessPoolExecutor(1, mp_context=context)
     future = pool.submit(_provenance_in_child)
 
     def finish():
         say("checking the rest of the provenance")
-        mine, mine_skipped = _provenance(tables, files, Path(sources_dir), (CHILD_SHARE, 1.0))
+        mine, mine_skipped = _provenance(tables, files, Path(sources_dir), _shares(next_share))
         try:
             theirs, theirs_skipped = future.result()
         finally:
             pool.shutdown()
-        return theirs + mine, sorted(set(theirs_skipped + mine_skipped))
+        return [p for _, chunk in sorted(theirs + mine, key=lambda c: c[0]) for p in chunk], sorted(set(theirs_skipped + mine_skipped))
     return finish
 
 
@@ -511,18 +514,33 @@ _JOB = None
 _HASHER = ThreadPoolExecutor(1, thread_name_prefix="sha256")
 _QUERIES = ThreadPoolExecutor(1, thread_name_prefix="queries")
 PARALLEL_FACTS = 200_000
-CHILD_SHARE = 0.75  # the child starts while this process still has the cell, schema and semantic checks to do
+CHUNKS = 16  # shares of the provenance checks, taken by whichever process is free
+
+
+def _shares(next_share):
+    """(k, (from, to)) of each share this process takes, until none is left."""
+    while True:
+        with next_share.get_lock():
+            k = next_share.value
+            next_share.value += 1
+        if k >= CHUNKS:
+            return
+        yield k, (k / CHUNKS, (k + 1) / CHUNKS)
 
 
 def _provenance_in_child():
-    return _provenance(*_JOB)
+    tables, files, sources_dir, next_share = _JOB
+    return _provenance(tables, files, sources_dir, _shares(next_share))
 
 
-def _provenance(tables, files, sources_dir, share):
-    problems, skipped = [], []
-    texts, found, missing = provenance.load_documents(tables["documents"], sources_dir, files["documents"])
-    if share[0] == 0:
-        problems += found
-    skipped += missing
-    problems += _guarded("provenance", lambda t, f: provenance.check(t, f, texts, share), tables, files)
-    return problems, skipped
+def _provenance(tables, files, sources_dir, shares) -> tuple[list[tuple[int, list[Problem]]], list[str]]:
+    """([(k, problems)], skipped) of each share k of the checks against the page texts (the pages are read once)."""
+    out, missing, loaded = [], [], None
+    for k, share in shares:
+        if loaded is None:  # a process that takes no share reads no page
+            loaded = provenance.load_documents(tables["documents"], sources_dir, files["documents"])
+        texts, found, missing = loaded
+        problems = list(found) if share[0] == 0 else []
+        problems += _guarded("provenance", lambda t, f: provenance.check(t, f, texts, share), tables, files)
+        out.append((k, problems))
+    return out, missing

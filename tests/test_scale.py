@@ -78,7 +78,7 @@ def test_frictionless_is_skipped_past_the_limit(tmp_path):
 
 
 def test_split_provenance_finds_problems_in_both_shares(synthetic, tmp_path, monkeypatch):
-    """Large packages split provenance between two processes; each share's problems are reported once."""
+    """Large packages cut provenance into shares that two processes take; each share's problems are reported once."""
     import shutil
     import cnbef.validate
     from conftest import PackageCopy
@@ -89,10 +89,10 @@ def test_split_provenance_finds_problems_in_both_shares(synthetic, tmp_path, mon
     pkg.root = copy
     rows = pkg.rows("facts")
     col = rows[0].index("quote")
-    for n in (10, 2990):  # one in the child's share, one in this process's
+    for n in (10, 900, 2990):  # in the first share, a middle one and the last (the middle page is tampered)
         rows[n][col] = rows[n][col] + "篡改"
     pkg.write("facts", rows)
     (copy / "sources" / pkg.rows("documents")[2][1]).write_text("tampered", encoding="utf-8")  # the middle page
     report = validate_package(copy, copy / "sources")
-    assert sorted(p.row for p in report.problems if p.rule == "quote_text") == [11, 2991]
+    assert sorted(p.row for p in report.problems if p.rule == "quote_text") == [11, 901, 2991]
     assert [p.rule for p in report.problems].count("document_hash") == 1
