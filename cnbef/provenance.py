@@ -233,22 +233,27 @@ def by_page(sources, text_of: dict):
     return [(text, order[bounds[n]:bounds[n + 1]]) for n, text in pages.values()]
 
 
-def code_points(sources: pd.Series, starts: np.ndarray, text_of: dict, before: int, width: int) -> np.ndarray:
-    """(rows, width) code points of each row's text from ``starts - before`` on (0 outside the text).
-
-    Each page becomes an array of code points once; the rows on it are cut with one fancy index.
-    """
-    out = np.zeros((len(sources), width), np.uint32)
-    offsets = np.arange(width, dtype=np.int32)
+def code_points(sources: pd.Series, windows: list[tuple[np.ndarray, int]], text_of: dict) -> list[np.ndarray]:
+    """For each window (starts, width): the (rows, width) code points of each row's text from its start on
+    (0 outside the text). Each page becomes an array of code points once; its rows are cut with one fancy index."""
+    out = [np.zeros((len(sources), width), np.uint32) for _, width in windows]
+    pad = max((width for _, width in windows), default=0)
     for text, ks in by_page(sources, text_of):
-        points = np.frombuffer(("\0" * before + text + "\0" * width).encode("utf-32-le"), dtype=np.uint32)
-        out[ks] = points[np.add.outer(starts[ks].astype(np.int32 if len(points) < 2**31 else np.int64), offsets)]
+        points = np.frombuffer(("\0" * pad + text + "\0" * pad).encode("utf-32-le"), dtype=np.uint32)
+        kind = np.int32 if len(points) < 2**31 else np.int64
+        for (starts, width), cut in zip(windows, out):
+            cut[ks] = points[np.add.outer((starts[ks] + pad).astype(kind), np.arange(width, dtype=kind))]
     return out
 
 
 def as_strings(points: np.ndarray) -> np.ndarray:
     """Rows of code points as fixed-width strings (0 at the end is padding)."""
     return np.ascontiguousarray(points).view(f"<U{points.shape[1]}").ravel()
+
+
+def _column(f: pd.DataFrame, rows: pd.Index, column: str) -> pd.Series:
+    """f.loc[rows, column], without a lookup when the rows are all of f (the common case)."""
+    return f[column] if len(rows) == len(f) else f.loc[rows, column]
 
 
 class Around:
@@ -258,20 +263,18 @@ class Around:
     BEFORE, NUMERAL, AFTER = 4, 16, 16
 
     def __init__(self, f: pd.DataFrame, text_of: dict):
-        value_end = f["value_start"] + f["value_text"].str.len().astype("Int64")
-        self.rows = _in_range(f["source_id"], f["value_start"], value_end, text_of)
-        start = f.loc[self.rows, "value_start"].to_numpy(dtype=np.int64)
-        self.length = f.loc[self.rows, "value_text"].str.len().to_numpy(dtype=np.int64)
-        points = code_points(f.loc[self.rows, "source_id"], start, text_of, self.BEFORE,
-                             self.BEFORE + self.NUMERAL + self.AFTER)
+        length = f["value_text"].str.len().astype("Int64")
+        self.rows = _in_range(f["source_id"], f["value_start"], f["value_start"] + length, text_of)
+        start = _column(f, self.rows, "value_start").to_numpy(dtype=np.int64)
+        self.length = (length if len(self.rows) == len(f) else length.loc[self.rows]).to_numpy(dtype=np.int64)
         self.short = self.length <= self.NUMERAL
-        self.before = as_strings(points[:, :self.BEFORE])
-        at = points[:, self.BEFORE:self.BEFORE + self.NUMERAL].copy()
+        before, at, self.after_points = code_points(
+            _column(f, self.rows, "source_id"),
+            [(start - self.BEFORE, self.BEFORE), (start, self.NUMERAL), (start + np.minimum(self.length, self.NUMERAL), self.AFTER)],
+            text_of)
+        self.before = as_strings(before)
         at[np.arange(self.NUMERAL, dtype=np.int8) >= self.length[:, None]] = 0  # the numeral's own characters, 0 after it
         self.at = as_strings(at)
-        after = np.add.outer((self.BEFORE + np.minimum(self.length, self.NUMERAL)).astype(np.int8),
-                             np.arange(self.AFTER, dtype=np.int8))
-        self.after_points = np.take_along_axis(points, after, axis=1)
         self.after = as_strings(self.after_points)
 
 
@@ -514,6 +517,15 @@ def _gap(file, i, column, doc, text, a, b, where):
                    f"extend an article over them, or add a page-furniture row (navigation, editor_line …) for them")
 
 
+def _unbroken_all(strings: np.ndarray) -> np.ndarray:
+    """_unbroken of each string (only the few with a line break are rewritten)."""
+    broken = np.flatnonzero((np.strings.find(strings, "\n") >= 0) | (np.strings.find(strings, "\r") >= 0))
+    if len(broken):
+        strings = strings.copy()
+        strings[broken] = np.strings.replace(np.strings.replace(strings[broken], "\n", ""), "\r", "")
+    return strings
+
+
 def _value_problems(f, file, text_of, suffix, around: Around):
     """value_text at value_start, and the qualifier word around it agrees with the qualifier."""
     import pyarrow as pa
@@ -521,14 +533,21 @@ def _value_problems(f, file, text_of, suffix, around: Around):
 
     rows = around.rows
     written = np.array(f.loc[rows, "value_text"].tolist(), dtype=f"<U{Around.NUMERAL}")
-    after = np.strings.slice(around.after, 0, 8)
-    # The common case, for all rows at once: the numeral is where the row says, the figure is exact and
-    # no qualifier word stands beside it. The other rows are read one by one below, for their message.
-    fine = (around.short & (around.at == written) & f.loc[rows, "qualifier"].eq("exact").fillna(False).to_numpy(dtype=bool)
-            & (np.strings.find(after, "\n") < 0)
-            & ~pc.match_substring_regex(pa.array(after, pa.string()), suffix.pattern).to_numpy(zero_copy_only=False))
-    for word in _PREFIX_WORDS:
-        fine &= ~np.strings.endswith(around.before, word)
+    # For all rows at once, as the loop below reads each: the words before and after the numeral, line
+    # breaks left out; the qualifier word said there (a word before it first), and what it means.
+    before, after = _unbroken_all(around.before), _unbroken_all(np.strings.slice(around.after, 0, 8))
+    # the qualifiers as numbers (-1: missing), and each meaning among them (-2: a meaning no row has)
+    code, quals = pd.factorize(f.loc[rows, "qualifier"])
+    index_of = {q: k for k, q in enumerate(quals)}
+    words = pc.struct_field(pc.extract_regex(pa.array(after, pa.string()), suffix.pattern), "word")
+    words = pc.dictionary_encode(words.combine_chunks() if isinstance(words, pa.ChunkedArray) else words)
+    meant = np.array([index_of.get(QUALIFIER_WORDS.get(w, "exact"), -2) for w in words.dictionary.to_pylist()]
+                     + [index_of.get("exact", -2)])[pc.fill_null(words.indices, -1).to_numpy()]
+    for word in reversed(_PREFIX_WORDS):  # a word before the numeral is read first
+        meant[np.strings.endswith(before, word)] = index_of.get(QUALIFIER_WORDS.get(word, "exact"), -2)
+    # The common case: the numeral is where the row says, and the word beside it agrees with the qualifier.
+    # The other rows are read one by one below, for their message.
+    fine = around.short & (around.at == written) & ((code == -1) | (meant == code))
     rows = rows[~fine]
     prefixes = tuple(_PREFIX_WORDS)
     match = suffix.match
