@@ -495,13 +495,15 @@ def _start_provenance(tables, files, sources_dir, say):
     global _JOB
     context = multiprocessing.get_context("fork")
     next_share = context.Value("i", 0)
-    _JOB = (tables, files, Path(sources_dir), next_share)
+    # the pages are read before the fork, once for both processes
+    loaded = provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
+    _JOB = (tables, files, Path(sources_dir), next_share, loaded)
     pool = ProcessPoolExecutor(1, mp_context=context)
     future = pool.submit(_provenance_in_child)
 
     def finish():
         say("checking the rest of the provenance")
-        mine, mine_skipped = _provenance(tables, files, Path(sources_dir), _shares(next_share))
+        mine, mine_skipped = _provenance(tables, files, Path(sources_dir), _shares(next_share), loaded)
         try:
             theirs, theirs_skipped = future.result()
         finally:
@@ -529,13 +531,14 @@ def _shares(next_share):
 
 
 def _provenance_in_child():
-    tables, files, sources_dir, next_share = _JOB
-    return _provenance(tables, files, sources_dir, _shares(next_share))
+    tables, files, sources_dir, next_share, loaded = _JOB
+    return _provenance(tables, files, sources_dir, _shares(next_share), loaded)
 
 
-def _provenance(tables, files, sources_dir, shares) -> tuple[list[tuple[int, list[Problem]]], list[str]]:
-    """([(k, problems)], skipped) of each share k of the checks against the page texts (the pages are read once)."""
-    out, missing, loaded = [], [], None
+def _provenance(tables, files, sources_dir, shares, loaded=None) -> tuple[list[tuple[int, list[Problem]]], list[str]]:
+    """([(k, problems)], skipped) of each share k of the checks against the page texts; ``loaded``: the pages
+    as provenance.load_documents read them (read here, once, when not given)."""
+    out, missing = [], []
     for k, share in shares:
         if loaded is None:  # a process that takes no share reads no page
             loaded = provenance.load_documents(tables["documents"], sources_dir, files["documents"])
