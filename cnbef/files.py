@@ -57,6 +57,9 @@ def not_utf8(file: str, raw: bytes) -> list[Problem]:
                     f"(and remove the BOM) or convert it with iconv -f GB18030 -t UTF-8; nothing was decoded")]
 
 
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+
+
 def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Problem]:
     """Encoding and line-ending problems of one CSV file's bytes.
 
@@ -75,9 +78,9 @@ def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Pr
     if cr >= 0:
         problems.append(line_endings(file, _line_of(raw, cr)))
     # An empty line is an empty record; a line of spaces is caught as a row with too few cells.
-    blank = min((k for k in (raw.find(b"\n\n"), raw.find(b"\n\r\n") if cr >= 0 else -1) if k >= 0), default=-1)
-    if blank >= 0:
-        problems.append(blank_line(file, _line_of(raw, blank) + 1))
+    blank = _BLANK_LINE.search(raw)  # a regex finds it faster than bytes.find, whose needle starts with the frequent \n
+    if blank:
+        problems.append(blank_line(file, _line_of(raw, blank.start()) + 1))
     return problems
 
 
