@@ -148,7 +148,8 @@ def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (
     """Every provenance problem of the tables against the source texts that were found.
 
     ``share`` = (from, to) takes that fraction of the facts and of the articles, so that two
-    processes can split the work; the small tables are checked with the first share.
+    processes can split the work. Policies and excluded mentions go with their article (those of no
+    known article with the first share), so that each page's number tokens are found in one share.
     """
     text_of = _texts_by_source(tables, texts)
     tokens = Tokens()
@@ -156,30 +157,40 @@ def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (
     f, p, x, s = tables["facts"], tables["policies"], tables["excluded_mentions"], tables["sources"]
     f = f.iloc[round(share[0] * len(f)):round(share[1] * len(f))]
     s = s.iloc[round(share[0] * len(s)):round(share[1] * len(s))]
+    if share != (0.0, 1.0):
+        p, x = (_of_articles(t, s, tables["sources"], share[0] == 0) for t in (p, x))
     problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text")
     around = Around(f, text_of)
     problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]), around)
-    if share[0] == 0:
-        problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text")
-        problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end", "excluded_mention_text")
-        for i, quote, title in p[["quote", "title_zh"]].itertuples():
-            if pd.notna(quote) and pd.notna(title) and f"《{title}》" not in quote:
-                problems.append(Problem(files["policies"], _row(i), "title_zh", "policy_title_in_quote", title,
-                                        "the quote must contain the title between 《 and 》 exactly as written"))
+    problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text")
+    problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end", "excluded_mention_text")
+    for i, quote, title in p[["quote", "title_zh"]].itertuples():
+        if pd.notna(quote) and pd.notna(title) and f"《{title}》" not in quote:
+            problems.append(Problem(files["policies"], _row(i), "title_zh", "policy_title_in_quote", title,
+                                    "the quote must contain the title between 《 and 》 exactly as written"))
     for i, sid, start, title in s[["source_id", "char_start", "title_zh"]].itertuples():
         text = text_of.get(sid)
         if isinstance(text, str) and pd.notna(start) and pd.notna(title) and not text.startswith(title, int(start)):  # headline-less kinds leave title_zh empty
             problems.append(Problem(files["sources"], _row(i), "char_start", "article_title", str(start),
                                     f"the article should start with its title {title!r} at this offset"))
+    problems += _quotation_mark_problems(x, tables.get("exclusion_reasons"), files["excluded_mentions"], text_of)
+    problems += _boundary_problems(x, files["excluded_mentions"], text_of, "char_start", x["char_end"], "text", tokens)
     if share[0] == 0:
-        problems += _quotation_mark_problems(x, tables.get("exclusion_reasons"), files["excluded_mentions"], text_of)
-        problems += _boundary_problems(x, files["excluded_mentions"], text_of, "char_start", x["char_end"], "text", tokens)
         problems += _coverage(tables["sources"], tables["documents"], files["sources"], texts)
     problems += _unit_problems(f, files["facts"], text_of, tables["units"], around)
     problems += _boundary_problems(f, files["facts"], text_of, "value_start",
                                    f["value_start"] + f["value_text"].str.len().astype("Int64"), "value_text", tokens)
     problems += _completeness({**tables, "sources": s}, files, texts, tokens)
     return problems
+
+
+def _of_articles(table: pd.DataFrame, mine: pd.DataFrame, sources: pd.DataFrame, first: bool) -> pd.DataFrame:
+    """The rows of ``table`` whose article is one of ``mine``; with the first share, also those of no known article."""
+    source = table["source_id"]
+    keep = source.isin(set(mine["source_id"].dropna()))
+    if first:
+        keep |= ~source.isin(set(sources["source_id"].dropna()))
+    return table[keep.to_numpy(dtype=bool)]
 
 
 # --- the unit written after the numeral ---------------------------------------------

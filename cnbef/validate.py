@@ -508,7 +508,9 @@ def _start_provenance(tables, files, sources_dir, say):
             theirs, theirs_skipped = future.result()
         finally:
             pool.shutdown()
-        return [p for _, chunk in sorted(theirs + mine, key=lambda c: c[0]) for p in chunk], sorted(set(theirs_skipped + mine_skipped))
+        # once each: a row of an article whose key is repeated in two shares is checked in both
+        found = dict.fromkeys(p for _, chunk in sorted(theirs + mine, key=lambda c: c[0]) for p in chunk)
+        return list(found), sorted(set(theirs_skipped + mine_skipped))
     return finish
 
 

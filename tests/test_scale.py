@@ -92,7 +92,12 @@ def test_split_provenance_finds_problems_in_both_shares(synthetic, tmp_path, mon
     for n in (10, 900, 2990):  # in the first share, a middle one and the last (the middle page is tampered)
         rows[n][col] = rows[n][col] + "篡改"
     pkg.write("facts", rows)
+    mentions = pkg.rows("excluded_mentions")  # a mention of the last page goes with that page's share
+    text = mentions[0].index("text")
+    mentions[-1][text] += "篡改"
+    pkg.write("excluded_mentions", mentions)
     (copy / "sources" / pkg.rows("documents")[2][1]).write_text("tampered", encoding="utf-8")  # the middle page
     report = validate_package(copy, copy / "sources")
     assert sorted(p.row for p in report.problems if p.rule == "quote_text") == [11, 901, 2991]
+    assert [p.row for p in report.problems if p.rule == "excluded_mention_text"] == [len(mentions)]
     assert [p.rule for p in report.problems].count("document_hash") == 1
