@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-
-from frictionless import Package, Schema
 
 from . import contract, flat, large, provenance
 from .files import HINTED_RULES, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path, unsafe_paths
@@ -95,6 +94,8 @@ def _in_part(paths: list[str], rows: list[int], row: int | None) -> tuple[str, i
 
 def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> list[Problem]:
     """The descriptor and each Table Schema against the Frictionless profiles (no data is read)."""
+    from frictionless import Package, Schema
+
     problems = [Problem(DESCRIPTOR, None, None, e.type, None, e.message)
                 for e in Package.validate_descriptor(descriptor).errors]
     for res in descriptor["resources"]:
@@ -109,6 +110,38 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
             except Exception as exc:  # Frictionless stops on some malformed schemas (a field that is not an object)
                 problems.append(Problem(res["schema"], None, None, "schema-error", None, f"is not a valid Table Schema ({exc})"))
     return problems
+
+
+def _start_descriptor_check(package_dir: Path, descriptor: dict):
+    """Start descriptor_problems_frictionless; the returned function gives its problems.
+
+    In a process that has not imported Frictionless yet (``cnbef validate``), importing it and loading
+    its plugins costs about 0.35 s: a forked child does that while this process reads and checks the
+    tables. Where it is imported already, or there is no fork, it runs here at once.
+    """
+    if "frictionless" in sys.modules or not hasattr(os, "fork"):
+        problems = descriptor_problems_frictionless(package_dir, descriptor)
+        return lambda: problems
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: only this check, then out without running the parent's exit handlers
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(descriptor_problems_frictionless(package_dir, descriptor), out)
+        finally:
+            os._exit(0)
+    os.close(write)
+
+    def finish() -> list[Problem]:
+        with os.fdopen(read, "rb") as result:
+            data = result.read()
+        os.waitpid(pid, 0)
+        try:
+            return pickle.loads(data)
+        except Exception:  # the child died before it wrote (killed, out of memory): check here instead
+            return descriptor_problems_frictionless(package_dir, descriptor)
+    return finish
 
 
 def _metadata_problems(path: str, raws: list[bytes], resource: dict) -> list[Problem]:
@@ -373,11 +406,23 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     say = Progress(size > PROGRESS_BYTES if progress is None else progress)
     unsafe = descriptor_problems(descriptor) if isinstance(descriptor, dict) else []
     report.add(unsafe)
-    if isinstance(descriptor, dict):
-        report.add(descriptor_problems_frictionless(package_dir, descriptor))
+    at = len(report.problems)
+    profiles = _start_descriptor_check(package_dir, descriptor) if isinstance(descriptor, dict) else list
+    try:
+        earlier = _check_rows(package_dir, sources_dir, engine, entries, report, say, bool(unsafe or broken),
+                              memory_limit, spark_master, engine_object)
+    finally:
+        found = profiles()  # the child is waited for even when the checks stop
+    report.problems[at:at] = found  # where they were before the check ran in a child
+    return _finish(report, earlier, say, multi_part(entries))
+
+
+def _check_rows(package_dir, sources_dir, engine, entries, report, say, unsafe, memory_limit, spark_master,
+                engine_object) -> list[Problem]:
+    """The checks of the tables' files and rows, on the chosen engine; what Frictionless found, with that engine."""
     earlier = []
     if engine == "frictionless":
-        if unsafe or broken:  # Frictionless might fetch a URL or read outside the package, or stop on the descriptor
+        if unsafe:  # Frictionless might fetch a URL or read outside the package, or stop on the descriptor
             report.add([Problem(DESCRIPTOR, None, None, "descriptor", None,
                                 "Frictionless was not run over the rows: the descriptor has unsafe paths or breaks the contract")])
         else:
@@ -388,7 +433,7 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     if engine in ("duckdb", "spark"):
         validate_in_engine(package_dir, entries, report, sources_dir, say,
                            engine_object or make_engine(engine, memory_limit, spark_master))
-        return _finish(report, [], say, multi_part(entries))
+        return earlier
 
     tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
     pending = _start_provenance(tables, files, sources_dir, say)
@@ -406,7 +451,7 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     report.tables = len(tables)
     report.rows = sum(len(t) for t in tables.values())
     report.facts = len(tables.get("facts", ()))
-    return _finish(report, earlier, say, multi_part(entries))
+    return earlier
 
 
 def _finish(report: Report, earlier: list[Problem], say, parts: dict[str, list[str]]) -> Report:
