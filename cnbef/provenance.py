@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .numerals import LARGE_UNITS, NUMBER_TOKEN
+from .numerals import LARGE_UNITS, NUMBER_TOKEN, token_spans
 from .quotes import LINE_BREAKS, quote_at
 from .files import SAFE_RANGES
 from .report import Problem
@@ -407,8 +407,7 @@ class Tokens(dict):
     text -> (starts, ends), sorted arrays (tokens do not overlap)."""
 
     def __missing__(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        found = np.array([m.span() for m in NUMBER_TOKEN.finditer(text)], dtype=np.int64).reshape(-1, 2)
-        self[text] = spans = (found[:, 0].copy(), found[:, 1].copy())
+        self[text] = spans = token_spans(text)
         return spans
 
     def within(self, text: str, start: int, end: int) -> np.ndarray:

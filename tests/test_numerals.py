@@ -1,8 +1,9 @@
+import random
 from decimal import Decimal
 
 import pytest
 
-from cnbef.numerals import number_tokens, parse_numeral
+from cnbef.numerals import CHINESE_NUMERAL_CHARS, CLASSIFIERS, NUMBER_TOKEN, number_tokens, parse_numeral, token_spans
 
 
 @pytest.mark.parametrize("written, value", [
@@ -23,3 +24,14 @@ def test_parse_numeral_rejects_non_numerals(bad):
 def test_number_tokens_keep_units_out_and_skip_ordinary_words():
     tokens = [t.text for t in number_tokens("投资3000亿元，7000余万元，七项服务，排名第二，一流环境，万人助万企")]
     assert tokens == ["3000", "7000", "七", "第二"]
+
+
+def test_token_spans_find_what_the_regular_expression_finds():
+    """token_spans reads NUMBER_TOKEN with array operations; on any text it must find the same spans."""
+    alphabet = "0123456789０９.．" + CHINESE_NUMERAL_CHARS + CLASSIFIERS[:5] + "第余餘多人的a 　\n"
+    rng = random.Random(14)
+    texts = ["", "1.2.3.4", "第三", "3十万个", "7000余万元", "十项", "第"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for text in texts:
+        starts, ends = token_spans(text)
+        assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in NUMBER_TOKEN.finditer(text)], text
