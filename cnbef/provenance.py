@@ -89,19 +89,30 @@ def _unbroken(text: str) -> str:
 _VIEW = np.dtype([("length", "<i4"), ("data", "u1", 12)])  # Arrow's string view: inline, or prefix, buffer, offset
 
 
-def text_pieces(sources: pd.Series, a: np.ndarray, b: np.ndarray, text_of: dict):
+class PageBytes(dict):
+    """Each page's UTF-8 bytes, code points and the byte offset of each character, made once per check
+    (the quotes of facts, policies and excluded mentions are cut from the same pages): text -> those."""
+
+    def __missing__(self, text: str) -> tuple[bytes, np.ndarray, np.ndarray]:
+        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+        byte_at = np.zeros(len(points) + 1, np.int64)
+        np.cumsum(1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000), out=byte_at[1:])
+        self[text] = encoded = (text.encode("utf-8"), points, byte_at)
+        return encoded
+
+
+def text_pieces(sources: pd.Series, a: np.ndarray, b: np.ndarray, text_of: dict, encoded: PageBytes | None = None):
     """text[a:b] of each row's source text as one Arrow string-view array, and the first and last
     code point of each piece. No piece is copied: each row points into its page's UTF-8 bytes
     (Arrow keeps a piece of up to 12 bytes in the row itself), so Arrow's kernels compare them."""
     import pyarrow as pa
 
+    encoded = PageBytes() if encoded is None else encoded
     views = np.zeros(len(sources), _VIEW)
     first, last = np.zeros(len(sources), np.uint32), np.zeros(len(sources), np.uint32)
     pages = []
     for text, ks in by_page(sources, text_of):
-        raw = text.encode("utf-8")
-        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        byte_at = np.concatenate([[0], np.cumsum(1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000))])
+        raw, points, byte_at = encoded[text]
         lo, hi = a[ks], b[ks]
         start, length = byte_at[lo], byte_at[hi] - byte_at[lo]
         data = np.frombuffer(raw + bytes(12), np.uint8)[start[:, None] + np.arange(12)]
@@ -117,7 +128,7 @@ def text_pieces(sources: pd.Series, a: np.ndarray, b: np.ndarray, text_of: dict)
     return pieces, first, last
 
 
-def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule):
+def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule, encoded: PageBytes | None = None):
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -125,7 +136,7 @@ def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule):
     # The common case for all rows at once: the quote is the text at its range, which starts and ends on no
     # line break. The other rows are read one by one, for their message.
     pieces, first, last = text_pieces(frame.loc[rows, "source_id"], frame.loc[rows, start_col].to_numpy(np.int64),
-                                      frame.loc[rows, end_col].to_numpy(np.int64), text_of)
+                                      frame.loc[rows, end_col].to_numpy(np.int64), text_of, encoded)
     quotes = pa.array(frame.loc[rows, quote_col].array, pa.large_string(), from_pandas=True).cast(pa.string_view())
     breaks = np.array([ord(c) for c in LINE_BREAKS], np.uint32)
     fine = (pc.fill_null(pc.equal(pieces, quotes), False).to_numpy(zero_copy_only=False)
@@ -152,18 +163,19 @@ def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (
     known article with the first share), so that each page's number tokens are found in one share.
     """
     text_of = _texts_by_source(tables, texts)
-    tokens = Tokens()
+    tokens, encoded = Tokens(), PageBytes()
     problems = []
     f, p, x, s = tables["facts"], tables["policies"], tables["excluded_mentions"], tables["sources"]
     f = f.iloc[round(share[0] * len(f)):round(share[1] * len(f))]
     s = s.iloc[round(share[0] * len(s)):round(share[1] * len(s))]
     if share != (0.0, 1.0):
         p, x = (_of_articles(t, s, tables["sources"], share[0] == 0) for t in (p, x))
-    problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text")
+    problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text", encoded)
     around = Around(f, text_of)
     problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]), around)
-    problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text")
-    problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end", "excluded_mention_text")
+    problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text", encoded)
+    problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end",
+                                "excluded_mention_text", encoded)
     for i, quote, title in p[["quote", "title_zh"]].itertuples():
         if pd.notna(quote) and pd.notna(title) and f"《{title}》" not in quote:
             problems.append(Problem(files["policies"], _row(i), "title_zh", "policy_title_in_quote", title,
