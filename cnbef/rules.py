@@ -172,18 +172,24 @@ def relative_period(tables, files):
     year = lo.dt.year.where(lo.dt.year == hi.dt.year).astype("Int64")
     # Each distinct (period text, year) is read once: a million facts share a few hundred of them.
     keys = pd.DataFrame({"text": f["period_text"], "year": year}).dropna(subset=["text"])
+    text_codes, texts = pd.factorize(keys["text"])
+    year_codes, years = pd.factorize(keys["year"])  # a missing year is -1
+    pair_codes, pairs = pd.factorize(text_codes.astype(np.int64) * (len(years) + 1) + year_codes + 1)
     readings = {}
-    for text, y in keys.drop_duplicates().itertuples(index=False):
-        readings[(text, y)] = periods.resolve(text, None if pd.isna(y) else int(y))
-    read = pd.DataFrame({"key": [f"{t}\x1f{'' if pd.isna(y) else y}" for t, y in readings],
-                         "start": [pd.Timestamp(r.start) if r else pd.NaT for r in readings.values()],
-                         "end": [pd.Timestamp(r.end) if r else pd.NaT for r in readings.values()],
-                         "inferred": pd.array([r.inferred if r else None for r in readings.values()], dtype="boolean")})
-    wanted = lookup(keys["text"].astype("string") + "\x1f" + keys["year"].astype("string").fillna(""), read, "key",
-                    ["start", "end", "inferred"])  # vectorized: a million rows, a few hundred readings
-    want_start, want_end, want_inferred = wanted["start"], wanted["end"], wanted["inferred"]
+    for pair in pairs:
+        text, k = texts[pair // (len(years) + 1)], pair % (len(years) + 1) - 1
+        y = years[k] if k >= 0 else pd.NA
+        readings[(text, y)] = periods.resolve(text, None if k < 0 else int(y))
+
+    def wanted(value, dtype):  # vectorized: a million rows, a few hundred readings
+        return pd.Series(pd.array([value(r) if r else None for r in readings.values()], dtype=dtype).take(pair_codes),
+                         index=keys.index)
+    want_start = wanted(lambda r: pd.Timestamp(r.start), "datetime64[ns]")
+    want_end = wanted(lambda r: pd.Timestamp(r.end), "datetime64[ns]")
+    want_inferred = wanted(lambda r: r.inferred, "boolean")
     resolved = want_start.notna()
-    start, end, inferred = f.loc[keys.index, "period_start"], f.loc[keys.index, "period_end"], f.loc[keys.index, "period_inferred"]
+    rows = f if len(keys) == len(f) else f.loc[keys.index]  # no lookup when every fact has a period text
+    start, end, inferred = rows["period_start"], rows["period_end"], rows["period_inferred"]
     as_written = resolved & (start == want_start).fillna(False) & (end == want_end).fillna(False) & \
         (inferred.isna() | (inferred == want_inferred)).fillna(False)
     problems = []
