@@ -43,7 +43,7 @@ else:
 seconds = time.perf_counter() - start
 # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss starts from the benchmark's own high-water mark.
 hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
-worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the provenance worker, if one ran
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest forked child: provenance worker or profile check
 print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": hwm / 1024, "worker_peak_mb": worker / 1024}}))
 """
 
