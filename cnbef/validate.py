@@ -1,7 +1,8 @@
 """The one validate command: descriptor, files, generated queries, Python rules, provenance.
 
 Where each check runs (each rule declared once):
-- Frictionless: the descriptor and every Table Schema against their profiles. With
+- Frictionless: the descriptor and every Table Schema against their profiles (in a forked child
+  while the tables are read, when Frictionless is not imported yet: its import is slow). With
   ``engine="frictionless"`` it also re-checks every row (types, constraints, keys,
   labels, bytes/hash) — slow, kept to prove that both paths agree.
 - ``files.py``: encodings, line endings, unsafe paths; bytes and sha256 (``large.py``
