@@ -306,8 +306,9 @@ def read_parts(paths: list[str], fulls: list[Path], schema: dict, raws: list[byt
     return pd.concat(frames), problems
 
 
-def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress):
-    """Typed frames, their text, files and schemas for every resource that could be read."""
+def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress, then=None):
+    """Typed frames, their text, files and schemas for every resource that could be read;
+    ``then(name, frame, file)`` is called as each is typed."""
     tables, texts, files, schemas = {}, {}, {}, {}
     for res, name, paths, fulls, schema in _each_readable(package_dir, entries, report, files):
         raws = [full.read_bytes() for full in fulls]
@@ -328,6 +329,8 @@ def read_tables(package_dir: Path, entries: list, report: Report, progress: Prog
             report.add([Problem(files[name], None, None, "empty_table", None, "the table has a header but no rows")])
         texts[name] = text
         tables[name] = typed(text, schemas[name])
+        if then is not None:
+            then(name, tables[name], files[name])
     return tables, texts, files, schemas
 
 
@@ -436,8 +439,14 @@ def _check_rows(package_dir, sources_dir, engine, entries, report, say, unsafe, 
                            engine_object or make_engine(engine, memory_limit, spark_master))
         return earlier
 
-    tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
-    pending = _start_provenance(tables, files, sources_dir, say)
+    pages = {}
+
+    def read_pages(name, frame, file):  # the page texts are read while the other tables are
+        if name == "documents" and sources_dir is not None:
+            pages["documents"] = _PAGES.submit(provenance.load_documents, frame, Path(sources_dir), file)
+
+    tables, texts, files, schemas = read_tables(package_dir, entries, report, say, read_pages)
+    pending = _start_provenance(tables, files, sources_dir, say, pages.get("documents"))
     say("checking cells, types, constraints, keys and the semantic rules that are queries")
     # DuckDB runs the queries without the GIL: the rules that need Python run meanwhile, on the other core.
     queries = _QUERIES.submit(query_problems, texts, files, schemas, typed=tables)
@@ -521,8 +530,9 @@ def provenance_blocked(tables) -> list[Problem]:
                     f"(see the problems above)")] if missing else []
 
 
-def _start_provenance(tables, files, sources_dir, say):
+def _start_provenance(tables, files, sources_dir, say, pages=None):
     """Start the provenance checks; the returned function finishes them and gives (problems, skipped).
+    ``pages``: the future of provenance.load_documents, when the pages are being read already.
 
     On a large package the facts and articles are cut into CHUNKS shares. A forked second process
     (sharing the tables without copying them) starts taking shares at once, while this one runs the
@@ -535,14 +545,15 @@ def _start_provenance(tables, files, sources_dir, say):
     if blocked:
         return lambda: (blocked, [])
     say("checking provenance against the source texts")
+    # the pages are read once (before the fork, for both processes)
+    loaded = pages.result() if pages is not None else \
+        provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
     if len(tables["facts"]) < PARALLEL_FACTS or not hasattr(os, "fork"):
-        found, skipped = _provenance(tables, files, Path(sources_dir), [(0, (0.0, 1.0))])
+        found, skipped = _provenance(tables, files, Path(sources_dir), [(0, (0.0, 1.0))], loaded)
         return lambda: ([p for _, chunk in found for p in chunk], skipped)
     global _JOB
     context = multiprocessing.get_context("fork")
     next_share = context.Value("i", 0)
-    # the pages are read before the fork, once for both processes
-    loaded = provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
     _JOB = (tables, files, Path(sources_dir), next_share, loaded)
     pool = ProcessPoolExecutor(1, mp_context=context)
     future = pool.submit(_provenance_in_child)
@@ -563,6 +574,7 @@ def _start_provenance(tables, files, sources_dir, say):
 _JOB = None
 _HASHER = ThreadPoolExecutor(1, thread_name_prefix="sha256")
 _QUERIES = ThreadPoolExecutor(1, thread_name_prefix="queries")
+_PAGES = ThreadPoolExecutor(1, thread_name_prefix="pages")
 PARALLEL_FACTS = 200_000
 CHUNKS = 16  # shares of the provenance checks, taken by whichever process is free
 
