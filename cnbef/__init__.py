@@ -5,58 +5,46 @@
     tables["facts"].loc["000-luohe-f17"]   # 2.96 亿元: value 2.96, value_normalized 296000000.0
 
 The data package ships inside the installed package (cnbef/package/); in a checkout of the
-repository it is the checkout itself.
+repository it is the checkout itself. Importing cnbef reads no file: the package folder and the
+version are looked up when first asked for.
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-import pandas as pd
+__all__ = ["PACKAGE_DIR", "__version__", "load", "load_table", "LoadError"]
 
-# pandera imports pyspark.pandas when pyspark is installed (for the Spark engine), which warns about
-# pandas 3; we never use pyspark.pandas.
-warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
-from .package import lookup, read_descriptor, read_text_table, resource_schema, table_files, typed
-
-def _package_dir() -> Path:
+def package_dir() -> Path:
+    """The folder of the data package this cnbef ships with (installed), or of its checkout."""
     installed = Path(__file__).resolve().parent / "package"
     return installed if (installed / "datapackage.json").is_file() else Path(__file__).resolve().parent.parent
 
 
-PACKAGE_DIR = _package_dir()
-__version__ = read_descriptor(PACKAGE_DIR)["version"]  # declared once: the data package's version
+def version() -> str:
+    """The data package's version (declared once, in datapackage.json); the installed one when it cannot be read."""
+    from importlib.metadata import PackageNotFoundError, version as installed_version
+
+    from .package import UsageError, read_descriptor
+
+    try:
+        declared = read_descriptor(package_dir())
+    except UsageError:
+        declared = None
+    if isinstance(declared, dict) and isinstance(declared.get("version"), str):
+        return declared["version"]
+    try:
+        return installed_version("cn-business-environment-facts")
+    except PackageNotFoundError:
+        return "unknown"
 
 
-def _categories(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
-    """Text as pandas' string dtype (missing is pd.NA); enum fields as categoricals in the schema's order."""
-    for field in schema["fields"]:
-        name = field["name"]
-        if name not in frame.columns or field.get("type", "string") != "string":
-            continue
-        enum = field.get("constraints", {}).get("enum")
-        frame[name] = frame[name].astype(pd.CategoricalDtype(enum) if enum else "string")
-    return frame
-
-
-def load_table(name: str, package_dir: Path | str = PACKAGE_DIR) -> pd.DataFrame:
-    """One table, typed from its Table Schema and indexed by its primary key (as Frictionless does)."""
-    package_dir = Path(package_dir)
-    resource = next((r for r in read_descriptor(package_dir)["resources"] if r["name"] == name), None)
-    if resource is None:
-        raise KeyError(f"no table {name!r} in {package_dir}")
-    schema = resource_schema(package_dir, resource)
-    frame = _categories(typed(read_text_table(table_files(package_dir, resource)), schema), schema)
-    return frame.set_index(schema["primaryKey"]) if schema.get("primaryKey") else frame
-
-
-def load(package_dir: Path | str = PACKAGE_DIR) -> dict[str, pd.DataFrame]:
-    """Every table as a typed DataFrame: codes as strings, dates as datetimes, nullable integers,
-    categories for enumerations; facts also get ``value_normalized`` (value in its base unit)."""
-    names = [r["name"] for r in read_descriptor(Path(package_dir))["resources"]]
-    tables = {name: load_table(name, package_dir) for name in names}
-    if "facts" in tables and "units" in tables:
-        multiplier = lookup(tables["facts"]["unit_id"], tables["units"], None, "multiplier")
-        tables["facts"]["value_normalized"] = tables["facts"]["value"] * multiplier
-    return tables
+def __getattr__(name: str):
+    if name == "PACKAGE_DIR":
+        return package_dir()
+    if name == "__version__":
+        return version()
+    if name in ("load", "load_table", "LoadError"):
+        from . import loading
+        return getattr(loading, name)
+    raise AttributeError(f"module 'cnbef' has no attribute {name!r}")

@@ -6,7 +6,6 @@ stale or invalid, 2 a usage error.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 # subcommand: (module, what it does)
@@ -55,15 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `cnbef` command. After validate, the process ends without tearing the interpreter down
-    (unloading pandas, Arrow and DuckDB takes a quarter of a second): its report is out, nothing is pending."""
-    code = main()
-    argv = sys.argv[1:]
-    if argv[:1] != ["validate"] or "spark" in argv or "--engine=spark" in argv:  # Spark stops its JVM at exit
-        sys.exit(code)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """The `cnbef` command."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

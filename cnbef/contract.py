@@ -102,7 +102,9 @@ def resources(descriptor) -> tuple[list[Problem], list[dict]]:
     """
     contract = load()
     problems, entries = [], []
-    if not isinstance(descriptor, dict):
+    if descriptor is None:  # unreadable: the caller reported why
+        listed = []
+    elif not isinstance(descriptor, dict):
         problems.append(Problem(DESCRIPTOR, None, None, "descriptor", None,
                                 f"must be a JSON object, not a JSON {type(descriptor).__name__}; the tables are checked "
                                 f"against the package's contract instead"))
@@ -118,10 +120,11 @@ def resources(descriptor) -> tuple[list[Problem], list[dict]]:
         mine = by_name.get(want["name"])
         if mine is None and not want.get("required", True):
             continue
-        if mine is None:
+        if mine is None and descriptor is not None:
             problems.append(Problem(DESCRIPTOR, None, "resources", "contract", want["name"],
                                     f"the resource {want['name']} ({want['path']}) is missing; the package's rules need it, "
                                     f"so {want['path']} is checked as the contract declares it"))
+        if mine is None:
             entries.append({**{k: want[k] for k in RESOURCE_KEYS if k in want}, "contract": want["table_schema"]})
         else:
             entries.append({**mine, "contract": want["table_schema"]})

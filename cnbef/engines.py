@@ -217,8 +217,19 @@ class DuckDB(Engine):
                              f"delim=',', quote='\"', escape='\"', columns={cols}, all_varchar=true, strict_mode=true, "
                              f"auto_detect=false, null_padding=false, new_line='\\n')")
             parts.append(f"SELECT rowid + {k * ROW_SPAN + 2} AS _row, {names} FROM {raw}")
+            self._no_dangling_cell(path, columns)
         self._create_view(name + "__text", " UNION ALL ".join(parts))
         self.columns[name] = list(columns)
+
+    def _no_dangling_cell(self, path: Path, columns: list[str]) -> None:
+        """Raise when a row has one cell more than the header: DuckDB's strict mode takes a row that ends
+        with a delimiter (a stray comma) as well formed. Read with one more column, such a row fills it."""
+        cols = "{" + ", ".join(f"{sqlchecks.lit(c)}: 'VARCHAR'" for c in [*columns, "_cnbef_extra"]) + "}"
+        (found,) = self.con.execute(f"SELECT count(*) FROM read_csv({sqlchecks.lit(str(path))}, header=true, delim=',', "
+                                    f"quote='\"', escape='\"', columns={cols}, all_varchar=true, strict_mode=true, auto_detect=false, "
+                                    f"null_padding=true, nullstr='\\u0000', new_line='\\n') WHERE _cnbef_extra IS NOT NULL").fetchall()[0]
+        if found:
+            raise ValueError(f"{found} rows of {path.name} have a cell more than the header")
 
     def _create_view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE VIEW {sqlchecks.q(name)} AS {sql}")

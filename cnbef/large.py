@@ -12,10 +12,7 @@
 from __future__ import annotations
 
 import codecs
-import multiprocessing
-import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -208,16 +205,8 @@ def python_checks(engine, schemas: dict, files: dict, sources_dir: Path | None, 
     if chain and len(groups) >= getattr(engine, "python_on_executors_from", float("inf")):
         say(f"rules and provenance: {len(groups)} batches of documents, on the {engine.name} engine's workers")
         results = engine.map_batches(batch_rows(chain, groups), groups, {n: schemas[n] for n in chain}, small, check)
-    elif len(groups) == 1 or not hasattr(os, "fork"):
+    else:
         results = [check(batch_tables(n, g)) for n, g in enumerate(groups, 1)]
-    else:  # the engine fetches the next batch while worker processes check the ones before
-        results, pending = [], []
-        with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
-            for n, group in enumerate(groups, 1):
-                pending.append(pool.submit(check, batch_tables(n, group)))
-                while len(pending) > WORKERS:
-                    results.append(pending.pop(0).result())
-            results += [f.result() for f in pending]
     problems, skipped = {}, []
     for found, missing in results:
         problems.update(dict.fromkeys(found))
@@ -225,9 +214,6 @@ def python_checks(engine, schemas: dict, files: dict, sources_dir: Path | None, 
     if sources_dir is None:
         skipped = [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS]
     return list(problems) + blocked, skipped
-
-
-WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 def batch_rows(chain: dict, groups: list[list[str] | None]) -> dict[str, str]:
@@ -273,13 +259,13 @@ def check_rows(rows, columns: dict[str, list[str]], schemas: dict, small: dict, 
 
 def check_batch(tables: dict, files: dict, sources_dir: Path | None) -> tuple[list[Problem], list[str]]:
     """The Python rules and provenance over one batch of documents (in a worker process on a large package)."""
-    from .validate import _guarded, _provenance
+    from .validate import guarded, provenance_of
 
-    problems = [p for rule_name, rule in RULES.items() for p in _guarded(rule_name, rule, tables, files)]
+    problems = [p for rule_name, rule in RULES.items() for p in guarded(rule_name, rule, tables, files)]
     missing = []
     if sources_dir is not None:
-        found, missing = _provenance(tables, files, Path(sources_dir), [(0, (0.0, 1.0))])
-        problems += [p for _, chunk in found for p in chunk]
+        found, missing = provenance_of(tables, files, sources_dir, lambda message: None)
+        problems += found
     return problems, missing
 
 

@@ -10,9 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
-import numpy as np
 
 # Simplified and traditional forms (兩, 萬, 億): a page keeps its own script.
 DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
@@ -52,65 +50,6 @@ class NumberToken:
 def number_tokens(text: str) -> list[NumberToken]:
     """Every number token in ``text`` with its character offsets (end exclusive)."""
     return [NumberToken(m.group(), m.start(), m.end()) for m in NUMBER_TOKEN.finditer(text)]
-
-
-# The classes of characters NUMBER_TOKEN is written with, one bit each (token_spans).
-_DIGIT, _DOT, _NUMERAL, _CLASSIFIER, _ORDINAL, _NOT_AFTER = 1, 2, 4, 8, 16, 32
-
-
-@cache
-def _classes() -> np.ndarray:
-    table = np.zeros(0x110000, np.uint8)
-    for chars, bit in (("0123456789０１２３４５６７８９", _DIGIT), (".．", _DOT), (CHINESE_NUMERAL_CHARS, _NUMERAL),
-                       (CLASSIFIERS, _CLASSIFIER), ("第", _ORDINAL), ("0123456789０１２３４５６７８９.．余餘多", _NOT_AFTER)):
-        table[[ord(c) for c in chars]] |= bit
-    return table
-
-
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) of the runs of True in mask."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).view(np.int8)))
-    return edges[0::2], edges[1::2]
-
-
-def token_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) of NUMBER_TOKEN's matches in text, as ``finditer`` finds them, with array operations
-    on the text's characters (a page of news text: several times faster than the regular expression).
-
-    NUMBER_TOKEN stays the declaration; this reads it as runs of characters. A number is a run of digits,
-    joined to the next run by one decimal point, the pairs taken from the left (1.2.3 is 1.2 and 3).
-    A run of Chinese numeral characters is an ordinal after 第; otherwise a count when a classifier
-    follows it, starting one character later when the character before it is a digit, a point or 余/多
-    (numeral characters, classifiers and those are distinct sets, so no shorter match exists).
-    """
-    points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-    kind = _classes()[points]
-    starts, ends = [], []
-    a, b = _runs((kind & _DIGIT).astype(bool))
-    if len(a):
-        joined = np.zeros(len(a), bool)  # run k and run k + 1 are one number with a decimal point
-        joined[:-1] = (a[1:] == b[:-1] + 1) & ((kind[np.minimum(b[:-1], len(kind) - 1)] & _DOT) > 0)
-        chain = np.arange(len(a))
-        first = np.maximum.accumulate(np.where(np.concatenate([[True], ~joined[:-1]]), chain, 0))
-        heads = np.flatnonzero((chain - first) % 2 == 0)
-        starts.append(a[heads])
-        ends.append(np.where(joined[heads], b[np.minimum(heads + 1, len(b) - 1)], b[heads]))
-    a, b = _runs((kind & _NUMERAL).astype(bool))
-    if len(a):
-        before = np.where(a > 0, kind[np.maximum(a - 1, 0)], 0)
-        ordinal = (before & _ORDINAL) > 0
-        starts.append(a[ordinal] - 1)
-        ends.append(b[ordinal])
-        after = np.where(b < len(kind), kind[np.minimum(b, len(kind) - 1)], 0)
-        late = (before & _NOT_AFTER) > 0
-        count = ~ordinal & ((after & _CLASSIFIER) > 0) & ~(late & (b - a == 1))
-        starts.append(a[count] + late[count])
-        ends.append(b[count])
-    if not starts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    starts, ends = np.concatenate(starts).astype(np.int64), np.concatenate(ends).astype(np.int64)
-    order = np.argsort(starts, kind="stable")
-    return starts[order], ends[order]
 
 
 def _parse_chinese(text: str) -> int:

@@ -22,15 +22,27 @@ class UsageError(Exception):
     """The package cannot be read at all (missing or malformed descriptor)."""
 
 
+class DescriptorError(UsageError):
+    """datapackage.json is there but cannot be parsed: a problem of the package, reported as such."""
+
+
 def read_descriptor(package_dir: Path):
     """The parsed datapackage.json; whether it is a valid descriptor is the contract's question (contract.py)."""
     path = Path(package_dir) / DESCRIPTOR
     if not path.is_file():
         raise UsageError(f"{path}: no {DESCRIPTOR} here; give the folder that holds the package")
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise DescriptorError(f"{path}: starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without one")
+    if not raw.strip():
+        raise DescriptorError(f"{path}: is empty; it must hold the package's JSON object")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not valid UTF-8 JSON ({exc})") from exc
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(f"{path}: is not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise DescriptorError(f"{path}: is not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}); "
+                              f"look for a trailing comma, a missing quote or a cut-off end") from None
 
 
 def resource_schema(package_dir: Path, resource: dict) -> dict:
@@ -79,7 +91,8 @@ def read_csv_cells(path: Path) -> tuple[pd.DataFrame, list[tuple[int, int, int, 
             return table.to_pandas(), []
         odd.clear()
         arrow(threads=False)  # only a single-threaded read numbers the odd rows
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+    # index_col=False: when every row has one cell more than the header, pandas would take the first column as the index
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig", index_col=False,
                         skip_blank_lines=False, engine="python", on_bad_lines=lambda cells: cells[:len(header)])
     return frame, sorted(odd)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .numerals import LARGE_UNITS, NUMBER_TOKEN, token_spans
+from .numerals import LARGE_UNITS, NUMBER_TOKEN
 from .quotes import LINE_BREAKS, quote_at
 from .files import SAFE_RANGES
 from .report import Problem
@@ -155,21 +155,12 @@ def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule, e
     return problems
 
 
-def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (0.0, 1.0)) -> list[Problem]:
-    """Every provenance problem of the tables against the source texts that were found.
-
-    ``share`` = (from, to) takes that fraction of the facts and of the articles, so that two
-    processes can split the work. Policies and excluded mentions go with their article (those of no
-    known article with the first share), so that each page's number tokens are found in one share.
-    """
+def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
+    """Every provenance problem of the tables against the source texts that were found."""
     text_of = _texts_by_source(tables, texts)
     tokens, encoded = Tokens(), PageBytes()
     problems = []
     f, p, x, s = tables["facts"], tables["policies"], tables["excluded_mentions"], tables["sources"]
-    f = f.iloc[round(share[0] * len(f)):round(share[1] * len(f))]
-    s = s.iloc[round(share[0] * len(s)):round(share[1] * len(s))]
-    if share != (0.0, 1.0):
-        p, x = (_of_articles(t, s, tables["sources"], share[0] == 0) for t in (p, x))
     problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text", encoded)
     around = Around(f, text_of)
     problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]), around)
@@ -187,22 +178,12 @@ def check(tables: dict, files: dict, texts: dict, share: tuple[float, float] = (
                                     f"the article should start with its title {title!r} at this offset"))
     problems += _quotation_mark_problems(x, tables.get("exclusion_reasons"), files["excluded_mentions"], text_of)
     problems += _boundary_problems(x, files["excluded_mentions"], text_of, "char_start", x["char_end"], "text", tokens)
-    if share[0] == 0:
-        problems += _coverage(tables["sources"], tables["documents"], files["sources"], texts)
+    problems += _coverage(s, tables["documents"], files["sources"], texts)
     problems += _unit_problems(f, files["facts"], text_of, tables["units"], around)
     problems += _boundary_problems(f, files["facts"], text_of, "value_start",
                                    f["value_start"] + f["value_text"].str.len().astype("Int64"), "value_text", tokens)
-    problems += _completeness({**tables, "sources": s}, files, texts, tokens)
+    problems += _completeness(tables, files, texts, tokens)
     return problems
-
-
-def _of_articles(table: pd.DataFrame, mine: pd.DataFrame, sources: pd.DataFrame, first: bool) -> pd.DataFrame:
-    """The rows of ``table`` whose article is one of ``mine``; with the first share, also those of no known article."""
-    source = table["source_id"]
-    keep = source.isin(set(mine["source_id"].dropna()))
-    if first:
-        keep |= ~source.isin(set(sources["source_id"].dropna()))
-    return table[keep.to_numpy(dtype=bool)]
 
 
 # --- the unit written after the numeral ---------------------------------------------
@@ -419,7 +400,8 @@ class Tokens(dict):
     text -> (starts, ends), sorted arrays (tokens do not overlap)."""
 
     def __missing__(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        self[text] = spans = token_spans(text)
+        found = np.array([m.span() for m in NUMBER_TOKEN.finditer(text)], dtype=np.int64).reshape(-1, 2)
+        self[text] = spans = (found[:, 0], found[:, 1])
         return spans
 
     def within(self, text: str, start: int, end: int) -> np.ndarray:
@@ -596,9 +578,6 @@ def _value_problems(f, file, text_of, suffix, around: Around):
 def _completeness(tables, files, texts, tokens: Tokens):
     """Every number token of every article is a fact value or lies in an excluded mention."""
     s, f, x = tables["sources"], tables["facts"], tables["excluded_mentions"]
-    if len(s) < len(tables.get("documents", s)) or len(f) > 100 * len(s):  # a share of the articles: only their spans
-        mine = set(s["source_id"].dropna().tolist())
-        f, x = f[f["source_id"].isin(mine)], x[x["source_id"].isin(mine)]
     source = pd.concat([f["source_id"], x["source_id"]], ignore_index=True)
     lo = pd.concat([f["value_start"], x["char_start"]], ignore_index=True)
     hi = pd.concat([f["value_start"] + f["value_text"].str.len().astype("Int64"), x["char_end"]], ignore_index=True)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .metadata import refreshed, write_descriptor
@@ -24,15 +26,14 @@ def _git(repo: Path, *args) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def history(repo: Path) -> list[tuple[str, Path]]:
-    """(version, package folder) of every earlier release, newest first."""
-    return [(version, materialize(rev, repo)) for version, rev in releases(repo)]
+def history(repo: Path, workdir: Path) -> list[tuple[str, Path]]:
+    """(version, package folder under ``workdir``) of every earlier release, newest first."""
+    return [(version, materialize(rev, repo, workdir)) for version, rev in releases(repo)]
 
 
-def _empty_package() -> Path:
-    import json
-    import tempfile
-    folder = Path(tempfile.mkdtemp(prefix="cnbef-empty-"))
+def _empty_package(workdir: Path) -> Path:
+    folder = workdir / "empty"
+    folder.mkdir()
     (folder / "datapackage.json").write_text(json.dumps(EMPTY_PACKAGE), encoding="utf-8")
     return folder
 
@@ -45,13 +46,14 @@ def plan(repo: Path, version: str, sources: Path | None) -> dict:
     report = validate_package(repo, sources)
     if not report.valid:
         reasons.append(f"the package is not valid ({len(report.problems)} problems); run scripts/validate.py")
-    past = history(repo)
-    previous_version, previous_dir = past[0] if past else (None, _empty_package())
-    if any(v == version for v, _ in releases(repo)):
-        reasons.append(f"v{version} is already released")
-    diff = diff_packages(previous_dir, repo)
-    reasons += version_problems(previous_version, version, diff)
-    reasons += reused_ids(past, repo)
+    with tempfile.TemporaryDirectory(prefix="cnbef-release-") as workdir:
+        past = history(repo, Path(workdir))
+        previous_version, previous_dir = past[0] if past else (None, _empty_package(Path(workdir)))
+        if any(v == version for v, _ in releases(repo)):
+            reasons.append(f"v{version} is already released")
+        diff = diff_packages(previous_dir, repo)
+        reasons += version_problems(previous_version, version, diff)
+        reasons += reused_ids(past, repo)
     if reasons:
         raise Refused("\n".join(reasons))
     return {"previous": previous_version, "diff": diff}

@@ -15,20 +15,16 @@ Where each check runs (each rule declared once):
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-import pickle
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from . import contract, flat, large, provenance
 from .files import HINTED_RULES, descriptor_problems, encoding_problems, hint, not_utf8, unsafe_path, unsafe_paths
 from .metadata import parts_stats
-from .package import ROW_SPAN, UsageError, read_csv_cells, read_descriptor, resource_paths, resource_schema, typed
+from .package import ROW_SPAN, DescriptorError, UsageError, read_csv_cells, read_descriptor, resource_paths, resource_schema, typed
 from .report import Problem, Report
 from .rules import RULES
 from .schema_checks import label_problems
@@ -99,7 +95,8 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
 
     problems = [Problem(DESCRIPTOR, None, None, e.type, None, e.message)
                 for e in Package.validate_descriptor(descriptor).errors]
-    for res in descriptor["resources"]:
+    resources = descriptor.get("resources")
+    for res in resources if isinstance(resources, list) else []:
         if isinstance(res, dict) and isinstance(res.get("schema"), str) and not unsafe_path(res["schema"]):
             try:
                 schema = resource_schema(package_dir, res)
@@ -111,38 +108,6 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
             except Exception as exc:  # Frictionless stops on some malformed schemas (a field that is not an object)
                 problems.append(Problem(res["schema"], None, None, "schema-error", None, f"is not a valid Table Schema ({exc})"))
     return problems
-
-
-def _start_descriptor_check(package_dir: Path, descriptor: dict):
-    """Start descriptor_problems_frictionless; the returned function gives its problems.
-
-    In a process that has not imported Frictionless yet (``cnbef validate``), importing it and loading
-    its plugins costs about 0.35 s: a forked child does that while this process reads and checks the
-    tables. Where it is imported already, or there is no fork, it runs here at once.
-    """
-    if "frictionless" in sys.modules or not hasattr(os, "fork"):
-        problems = descriptor_problems_frictionless(package_dir, descriptor)
-        return lambda: problems
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: only this check, then out without running the parent's exit handlers
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                pickle.dump(descriptor_problems_frictionless(package_dir, descriptor), out)
-        finally:
-            os._exit(0)
-    os.close(write)
-
-    def finish() -> list[Problem]:
-        with os.fdopen(read, "rb") as result:
-            data = result.read()
-        os.waitpid(pid, 0)
-        try:
-            return pickle.loads(data)
-        except Exception:  # the child died before it wrote (killed, out of memory): check here instead
-            return descriptor_problems_frictionless(package_dir, descriptor)
-    return finish
 
 
 def _metadata_problems(path: str, raws: list[bytes], resource: dict) -> list[Problem]:
@@ -306,22 +271,19 @@ def read_parts(paths: list[str], fulls: list[Path], schema: dict, raws: list[byt
     return pd.concat(frames), problems
 
 
-def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress, then=None):
-    """Typed frames, their text, files and schemas for every resource that could be read;
-    ``then(name, frame, file)`` is called as each is typed."""
+def read_tables(package_dir: Path, entries: list, report: Report, progress: Progress):
+    """Typed frames, their text, files and schemas for every resource that could be read."""
     tables, texts, files, schemas = {}, {}, {}, {}
     for res, name, paths, fulls, schema in _each_readable(package_dir, entries, report, files):
         raws = [full.read_bytes() for full in fulls]
-        hashing = _HASHER.submit(_metadata_problems, files[name], raws, res)  # sha256 releases the GIL: overlaps the reading
+        report.add(_metadata_problems(files[name], raws, res))
         fatal = [p for path, raw in zip(paths, raws) for p in encoding_problems(path, raw, res.get("encoding", "utf-8"))]
         report.add(fatal)
         if any(p.rule in ("encoding", "empty_file") for p in fatal):
-            report.add(hashing.result())
             continue
         progress(f"reading {files[name]} ({sum(map(len, raws)) / 1e6:.1f} MB)")
         schemas[name] = schema
         text, problems = read_parts(paths, fulls, schema, raws)
-        report.add(hashing.result())
         report.add(problems)
         if text is None:
             continue
@@ -329,8 +291,6 @@ def read_tables(package_dir: Path, entries: list, report: Report, progress: Prog
             report.add([Problem(files[name], None, None, "empty_table", None, "the table has a header but no rows")])
         texts[name] = text
         tables[name] = typed(text, schemas[name])
-        if then is not None:
-            then(name, tables[name], files[name])
     return tables, texts, files, schemas
 
 
@@ -399,10 +359,15 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     under ``memory_limit``), spark (local, or a cluster by ``spark_master``), or frictionless
     (the fast path plus Frictionless over every row, to compare)."""
     package_dir = Path(package_dir)
-    descriptor = read_descriptor(package_dir)  # UsageError when there is no package to check
     if engine not in ENGINES:
         raise UsageError(f"engine must be one of {', '.join(ENGINES)}")
     report = Report()
+    try:
+        descriptor = read_descriptor(package_dir)  # UsageError when there is no package to check
+    except DescriptorError as exc:  # a package whose descriptor is broken: its tables are checked against the contract
+        report.add([Problem(DESCRIPTOR, None, None, "descriptor", None, f"{str(exc).split(': ', 1)[-1]}; "
+                            f"the tables are checked against the package's contract instead")])
+        descriptor = None
     broken, entries = contract.resources(descriptor)
     report.add(broken)
     size = sum((package_dir / p).stat().st_size for r in entries if isinstance(r, dict) and not unsafe_paths(r.get("path"))
@@ -410,14 +375,10 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
     say = Progress(size > PROGRESS_BYTES if progress is None else progress)
     unsafe = descriptor_problems(descriptor) if isinstance(descriptor, dict) else []
     report.add(unsafe)
-    at = len(report.problems)
-    profiles = _start_descriptor_check(package_dir, descriptor) if isinstance(descriptor, dict) else list
-    try:
-        earlier = _check_rows(package_dir, sources_dir, engine, entries, report, say, bool(unsafe or broken),
-                              memory_limit, spark_master, engine_object)
-    finally:
-        found = profiles()  # the child is waited for even when the checks stop
-    report.problems[at:at] = found  # where they were before the check ran in a child
+    if isinstance(descriptor, dict):
+        report.add(descriptor_problems_frictionless(package_dir, descriptor))
+    earlier = _check_rows(package_dir, sources_dir, engine, entries, report, say, bool(unsafe or broken),
+                          memory_limit, spark_master, engine_object)
     return _finish(report, earlier, say, multi_part(entries))
 
 
@@ -439,23 +400,13 @@ def _check_rows(package_dir, sources_dir, engine, entries, report, say, unsafe, 
                            engine_object or make_engine(engine, memory_limit, spark_master))
         return earlier
 
-    pages = {}
-
-    def read_pages(name, frame, file):  # the page texts are read while the other tables are
-        if name == "documents" and sources_dir is not None:
-            pages["documents"] = _PAGES.submit(provenance.load_documents, frame, Path(sources_dir), file)
-
-    tables, texts, files, schemas = read_tables(package_dir, entries, report, say, read_pages)
-    pending = _start_provenance(tables, files, sources_dir, say, pages.get("documents"))
+    tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
     say("checking cells, types, constraints, keys and the semantic rules that are queries")
-    # DuckDB runs the queries without the GIL: the rules that need Python run meanwhile, on the other core.
-    queries = _QUERIES.submit(query_problems, texts, files, schemas, typed=tables)
+    report.add(query_problems(texts, files, schemas, typed=tables))
     say("checking semantic rules")
-    python_rules = [p for rule_name, rule in RULES.items() for p in _guarded(rule_name, rule, tables, files)]
-    report.add(queries.result())
-    report.add(python_rules)
+    report.add([p for rule_name, rule in RULES.items() for p in guarded(rule_name, rule, tables, files)])
     report.add(_derived_problems(package_dir, files))
-    provenance_problems, provenance_skipped = pending()
+    provenance_problems, provenance_skipped = provenance_of(tables, files, sources_dir, say)
     report.add(provenance_problems)
     report.skipped += provenance_skipped
     report.tables = len(tables)
@@ -490,7 +441,7 @@ def query_problems(texts: dict, files: dict, schemas: dict, engine=None, typed: 
         engine.close()
 
 
-def _guarded(rule_name: str, rule, tables: dict, files: dict) -> list[Problem]:
+def guarded(rule_name: str, rule, tables: dict, files: dict) -> list[Problem]:
     """A rule's problems; a rule that cannot run on what the package holds is a problem too, never a stop."""
     try:
         return rule(tables, files)
@@ -530,80 +481,13 @@ def provenance_blocked(tables) -> list[Problem]:
                     f"(see the problems above)")] if missing else []
 
 
-def _start_provenance(tables, files, sources_dir, say, pages=None):
-    """Start the provenance checks; the returned function finishes them and gives (problems, skipped).
-    ``pages``: the future of provenance.load_documents, when the pages are being read already.
-
-    On a large package the facts and articles are cut into CHUNKS shares. A forked second process
-    (sharing the tables without copying them) starts taking shares at once, while this one runs the
-    cell, schema and semantic checks; this one then takes shares too, until none is left. Two cores,
-    both busy, whichever finishes its other work first.
-    """
+def provenance_of(tables, files, sources_dir, say) -> tuple[list[Problem], list[str]]:
+    """(problems, skipped) of the checks against the page texts."""
     if sources_dir is None:
-        return lambda: ([], [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS])
+        return [], [f"provenance {c}: needs the source text; pass --sources DIR" for c in provenance.CHECKS]
     blocked = provenance_blocked(tables)
     if blocked:
-        return lambda: (blocked, [])
+        return blocked, []
     say("checking provenance against the source texts")
-    # the pages are read once (before the fork, for both processes)
-    loaded = pages.result() if pages is not None else \
-        provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
-    if len(tables["facts"]) < PARALLEL_FACTS or not hasattr(os, "fork"):
-        found, skipped = _provenance(tables, files, Path(sources_dir), [(0, (0.0, 1.0))], loaded)
-        return lambda: ([p for _, chunk in found for p in chunk], skipped)
-    global _JOB
-    context = multiprocessing.get_context("fork")
-    next_share = context.Value("i", 0)
-    _JOB = (tables, files, Path(sources_dir), next_share, loaded)
-    pool = ProcessPoolExecutor(1, mp_context=context)
-    future = pool.submit(_provenance_in_child)
-
-    def finish():
-        say("checking the rest of the provenance")
-        mine, mine_skipped = _provenance(tables, files, Path(sources_dir), _shares(next_share), loaded)
-        try:
-            theirs, theirs_skipped = future.result()
-        finally:
-            pool.shutdown()
-        # once each: a row of an article whose key is repeated in two shares is checked in both
-        found = dict.fromkeys(p for _, chunk in sorted(theirs + mine, key=lambda c: c[0]) for p in chunk)
-        return list(found), sorted(set(theirs_skipped + mine_skipped))
-    return finish
-
-
-_JOB = None
-_HASHER = ThreadPoolExecutor(1, thread_name_prefix="sha256")
-_QUERIES = ThreadPoolExecutor(1, thread_name_prefix="queries")
-_PAGES = ThreadPoolExecutor(1, thread_name_prefix="pages")
-PARALLEL_FACTS = 200_000
-CHUNKS = 16  # shares of the provenance checks, taken by whichever process is free
-
-
-def _shares(next_share):
-    """(k, (from, to)) of each share this process takes, until none is left."""
-    while True:
-        with next_share.get_lock():
-            k = next_share.value
-            next_share.value += 1
-        if k >= CHUNKS:
-            return
-        yield k, (k / CHUNKS, (k + 1) / CHUNKS)
-
-
-def _provenance_in_child():
-    tables, files, sources_dir, next_share, loaded = _JOB
-    return _provenance(tables, files, sources_dir, _shares(next_share), loaded)
-
-
-def _provenance(tables, files, sources_dir, shares, loaded=None) -> tuple[list[tuple[int, list[Problem]]], list[str]]:
-    """([(k, problems)], skipped) of each share k of the checks against the page texts; ``loaded``: the pages
-    as provenance.load_documents read them (read here, once, when not given)."""
-    out, missing = [], []
-    for k, share in shares:
-        if loaded is None:  # a process that takes no share reads no page
-            loaded = provenance.load_documents(tables["documents"], sources_dir, files["documents"])
-        texts, found, missing = loaded
-        problems = list(found) if share[0] == 0 else []
-        problems += _guarded("provenance", lambda t, f: provenance.check(t, f, texts, share), tables, files)
-        out.append((k, problems))
-    return out, missing
+    texts, found, missing = provenance.load_documents(tables["documents"], Path(sources_dir), files["documents"])
+    return found + guarded("provenance", lambda t, f: provenance.check(t, f, texts), tables, files), missing

@@ -25,12 +25,13 @@ LEVELS = ("patch", "minor", "major")
 # --- getting a version of the package -------------------------------------------------
 
 
-def materialize(spec: str, repo: Path) -> Path:
-    """A folder holding the package as ``spec`` names it: an existing folder, or a git revision of ``repo``."""
+def materialize(spec: str, repo: Path, workdir: Path) -> Path:
+    """A folder holding the package as ``spec`` names it: an existing folder, or a git revision of ``repo``
+    extracted into a new folder under ``workdir`` (the caller's, which it removes when done)."""
     if Path(spec).is_dir():
         return Path(spec)
     spec = release_revision(repo, spec) or spec
-    out = Path(tempfile.mkdtemp(prefix="cnbef-"))
+    out = Path(tempfile.mkdtemp(prefix="revision-", dir=workdir))
     try:
         tar = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", spec, "--", "datapackage.json", "data", "schemas"],
                              capture_output=True, check=True).stdout

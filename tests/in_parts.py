@@ -16,7 +16,10 @@ def part_paths(n):
 def split_by_hand(root, rows=ROWS) -> list[str] | None:
     """facts.csv cut into parts between records, the descriptor pointed at them and nothing else changed
     (None when no resource of the descriptor reads data/facts.csv)."""
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    try:
+        descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    except ValueError:  # a broken descriptor: no resource to point at parts
+        return None
     facts = [r for r in descriptor.get("resources", []) if isinstance(r, dict) and r.get("path") == FACTS] \
         if isinstance(descriptor, dict) and isinstance(descriptor.get("resources"), list) else []
     if not facts or not (root / FACTS).is_file():

@@ -61,7 +61,7 @@ def test_the_clean_package_passes_on_every_engine(pkg):
 # Faults that leave every table readable with its header, so that one package can hold them all.
 ROW_LEVEL = [n for n, spec in FAULTS.items()
              if spec[2] not in {"encoding", "empty_file", "empty_table", "missing-label", "extra-label", "incorrect-label",
-                                "unsafe_path", "missing-cell"}]
+                                "unsafe_path", "missing-cell", "extra-cell", "descriptor"}]
 
 
 def test_spark_finds_what_duckdb_finds_on_a_package_with_every_row_level_fault(pkg, spark_session):

@@ -117,3 +117,39 @@ def test_libreoffice_opens_the_spreadsheet_table_with_chinese_intact(tmp_path):
     for row, (_, want) in zip(cells[1:], expected.iterrows()):
         for name in ("fact_id", "region_name_zh", "measure_name_zh", "unit_symbol", "quote", "value_text", "source_title_zh"):
             assert row[column[name]] == want[name], (name, row[column[name]], want[name])
+
+
+def _break(pkg, table, column, value):
+    """Set the first row's cell to a value (derived files left as they are); its spreadsheet row."""
+    rows = pkg.rows(table)
+    rows[1][rows[0].index(column)] = value
+    pkg.write(table, rows, rebuild=False)
+    return 2
+
+
+def test_load_names_file_row_and_column_of_a_cell_that_does_not_fit_its_type(pkg):
+    row = _break(pkg, "facts", "value", "about ten")
+    with pytest.raises(cnbef.LoadError) as raised:
+        cnbef.load(pkg.root)
+    message = str(raised.value)
+    assert "facts.csv" in message and f"row {row}" in message and "column value" in message and "'about ten'" in message
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda root: (root / "datapackage.json").write_text("[]", encoding="utf-8"), "datapackage.json"),
+    (lambda root: (root / "datapackage.json").write_bytes(b"\xef\xbb\xbf{}"), "byte-order mark"),
+    (lambda root: (root / "data" / "units.csv").write_text("unit_id\n\"x", encoding="utf-8"), "units.csv"),
+], ids=["array", "bom", "broken-csv"])
+def test_load_of_a_damaged_package_raises_one_error_naming_the_file(pkg, damage, says):
+    damage(pkg.root)
+    with pytest.raises(cnbef.LoadError, match=says):
+        cnbef.load(pkg.root)
+
+
+def test_load_names_the_row_with_a_stray_comma(pkg):
+    path = pkg.root / "data" / "units.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] += ","
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(cnbef.LoadError, match=r"units\.csv, row 3: has"):
+        cnbef.load(pkg.root)

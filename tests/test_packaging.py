@@ -71,3 +71,39 @@ def test_installed_in_a_fresh_venv_it_loads_the_data_from_any_folder(wheel, tmp_
     assert where.startswith(str(venv)) and str(ROOT) not in where
     valid = subprocess.run([str(venv / "bin" / "cnbef"), "validate"], capture_output=True, text=True, cwd=elsewhere, env=env)
     assert valid.returncode == 0 and "0 problems" in valid.stdout, valid.stdout[-2000:]
+
+
+IMPORT_PROBE = """
+import json, sys, threading, warnings
+opened = []
+sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
+filters = list(warnings.filters)
+import cnbef
+data = [p for p in opened if not p.endswith((".py", ".pyc", ".pth", ".so")) and "__pycache__" not in p]
+print(json.dumps({"opened": data, "threads": threading.active_count(), "filters": warnings.filters == filters,
+                  "heavy": sorted(m for m in ("pandas", "matplotlib", "duckdb", "frictionless", "pandera") if m in sys.modules)}))
+"""
+
+
+def test_importing_cnbef_reads_no_file_starts_no_thread_and_changes_no_setting():
+    done = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"opened": [], "threads": 1, "filters": True, "heavy": []}
+
+
+def test_a_broken_descriptor_in_the_checkout_does_not_stop_import_or_version(tmp_path):
+    """The checkout's own datapackage.json broken: import, --version and validate still answer, without a traceback."""
+    import shutil
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "cnbef", copy / "cnbef", ignore=shutil.ignore_patterns("__pycache__", "package"))
+    for folder in ("data", "schemas"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    (copy / "datapackage.json").write_text('{"name": "cn-business-environment-facts",', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    version = subprocess.run([sys.executable, "-m", "cnbef", "--version"], capture_output=True, text=True, cwd=copy, env=env)
+    assert version.returncode == 0 and version.stdout.startswith("cn-business-environment-facts "), version.stderr
+    done = subprocess.run([sys.executable, "-m", "cnbef", "validate", "--format", "json"], capture_output=True, text=True,
+                          cwd=copy, env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    problems = json.loads(done.stdout)["problems"]
+    assert any(p["file"] == "datapackage.json" and p["rule"] == "descriptor" and "not valid JSON" in p["message"] for p in problems)

@@ -77,27 +77,3 @@ def test_frictionless_is_skipped_past_the_limit(tmp_path):
     assert "frictionless" in rows[0] and "over the" in rows[1]["frictionless_skipped"]
 
 
-def test_split_provenance_finds_problems_in_both_shares(synthetic, tmp_path, monkeypatch):
-    """Large packages cut provenance into shares that two processes take; each share's problems are reported once."""
-    import shutil
-    import cnbef.validate
-    from conftest import PackageCopy
-    monkeypatch.setattr(cnbef.validate, "PARALLEL_FACTS", 1000)
-    copy = tmp_path / "copy"
-    shutil.copytree(synthetic, copy)
-    pkg = PackageCopy.__new__(PackageCopy)
-    pkg.root = copy
-    rows = pkg.rows("facts")
-    col = rows[0].index("quote")
-    for n in (10, 900, 2990):  # in the first share, a middle one and the last (the middle page is tampered)
-        rows[n][col] = rows[n][col] + "篡改"
-    pkg.write("facts", rows)
-    mentions = pkg.rows("excluded_mentions")  # a mention of the last page goes with that page's share
-    text = mentions[0].index("text")
-    mentions[-1][text] += "篡改"
-    pkg.write("excluded_mentions", mentions)
-    (copy / "sources" / pkg.rows("documents")[2][1]).write_text("tampered", encoding="utf-8")  # the middle page
-    report = validate_package(copy, copy / "sources")
-    assert sorted(p.row for p in report.problems if p.rule == "quote_text") == [11, 901, 2991]
-    assert [p.row for p in report.problems if p.rule == "excluded_mention_text"] == [len(mentions)]
-    assert [p.rule for p in report.problems].count("document_hash") == 1

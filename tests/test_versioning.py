@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -302,3 +303,17 @@ def test_releases_are_found_in_a_clone_without_tags(repo, tmp_path):
     missing = subprocess.run([sys.executable, str(ROOT / "scripts" / "diff.py"), "v9.9.9", "HEAD", "--repo", str(clone)],
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "neither a folder nor a git revision" in missing.stdout
+
+
+def test_diff_validate_and_release_leave_nothing_in_the_temporary_folder(repo, tmp_path, monkeypatch):
+    repo.set("facts", GROWTH, "note", "changed")
+    commit(repo.root, "change")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    for command in (["diff", "HEAD~1", "HEAD", "--repo", str(repo.root)], ["validate", str(repo.root)]):
+        done = subprocess.run([sys.executable, "-m", "cnbef", *command], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    release(repo.root, "1.0.0", "2026-11-26")
+    assert list(scratch.iterdir()) == []

@@ -10,6 +10,7 @@ Exit codes: 0 when the comparison ran (with --exit-code: and found no difference
 """
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from .. import PACKAGE_DIR as ROOT
@@ -26,7 +27,8 @@ def main(argv):
     parser.add_argument("--exit-code", action="store_true", help="exit 1 when the two versions differ, 0 when they do not")
     args = parser.parse_args(argv)
     try:
-        diff = diff_packages(materialize(args.old, args.repo), materialize(args.new, args.repo))
+        with tempfile.TemporaryDirectory(prefix="cnbef-diff-") as workdir:
+            diff = diff_packages(materialize(args.old, args.repo, Path(workdir)), materialize(args.new, args.repo, Path(workdir)))
     except (ValueError, OSError, KeyError) as exc:
         print(f"error: {exc}")
         return 2
