@@ -10,22 +10,22 @@ import sys
 
 # subcommand: (module, what it does)
 COMMANDS = {
-    "validate": ("cnbef.cli", "validate the whole package (structure, rules, provenance against the source texts)"),
-    "export": ("cnbef.commands.export", "export to SQLite, Parquet and Excel"),
-    "diff": ("cnbef.commands.diff", "compare two versions (folders or git revisions) row by row"),
-    "release": ("cnbef.commands.release", "cut a release: check, changelog, version, commit and tag"),
-    "refresh": ("cnbef.commands.refresh_metadata", "recompute the bytes and hashes in datapackage.json"),
-    "build-flat": ("cnbef.commands.build_flat", "rebuild data/facts_flat.csv from the normalized tables"),
-    "docs": ("cnbef.commands.docs", "regenerate the generated parts of the README and docs"),
-    "chart": ("cnbef.commands.chart", "draw docs/key-indicators.png"),
-    "contract": ("cnbef.commands.contract", "regenerate cnbef/contract.json from the Table Schemas"),
-    "draft": ("cnbef.commands.draft", "draft a review file with a candidate row for every number of a new page"),
-    "add": ("cnbef.commands.add", "merge a reviewed page's accepted rows into the tables, then validate"),
-    "locate": ("cnbef.commands.locate", "find a quote's offsets in a source text, for curating"),
-    "parts": ("cnbef.commands.parts", "store a large table as parts (a multi-part resource), or as one file again"),
-    "synth": ("cnbef.commands.synth", "write a synthetic package of N facts"),
-    "bench": ("cnbef.commands.bench", "benchmark validation at several sizes"),
-    "site": ("cnbef.commands.site", "build the Datasette site of the package, and serve it on 127.0.0.1"),
+    "validate": ("cnbef.cli.validate", "validate the whole package (structure, rules, provenance against the source texts)"),
+    "export": ("cnbef.cli.export", "export to SQLite, Parquet and Excel"),
+    "diff": ("cnbef.cli.diff", "compare two versions (folders or git revisions) row by row"),
+    "release": ("cnbef.cli.release", "cut a release: check, changelog, version, commit and tag"),
+    "refresh": ("cnbef.cli.refresh_metadata", "recompute the bytes and hashes in datapackage.json"),
+    "build-flat": ("cnbef.cli.build_flat", "rebuild data/facts_flat.csv from the normalized tables"),
+    "docs": ("cnbef.cli.docs", "regenerate the generated parts of the README and docs"),
+    "chart": ("cnbef.cli.chart", "draw docs/key-indicators.png"),
+    "contract": ("cnbef.cli.contract", "regenerate cnbef/validation/checks/contract.json from the Table Schemas"),
+    "draft": ("cnbef.cli.draft", "draft a review file with a candidate row for every number of a new page"),
+    "add": ("cnbef.cli.add", "merge a reviewed page's accepted rows into the tables, then validate"),
+    "locate": ("cnbef.cli.locate", "find a quote's offsets in a source text, for curating"),
+    "parts": ("cnbef.cli.parts", "store a large table as parts (a multi-part resource), or as one file again"),
+    "synth": ("cnbef.cli.synth", "write a synthetic package of N facts"),
+    "bench": ("cnbef.cli.bench", "benchmark validation at several sizes"),
+    "site": ("cnbef.cli.site", "build the Datasette site of the package, and serve it on 127.0.0.1"),
 }
 
 
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print(usage())
         return 0 if argv else 2
     if argv[0] == "--version":
-        from . import __version__
+        from cnbef import __version__
         print(f"cn-business-environment-facts {__version__}")
         return 0
     if argv[0] not in COMMANDS:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from cnbef import flat
-from cnbef.metadata import refreshed, write_descriptor
+from cnbef.package import flat
+from cnbef.package.metadata import refreshed, write_descriptor
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "sources"
@@ -87,7 +87,7 @@ def pkg(tmp_path, page_template):
 @pytest.fixture(scope="session")
 def spark_session():
     """One local Spark session for the whole run (the JVM takes seconds to start)."""
-    from cnbef.engines import Spark
+    from cnbef.validation.engines import Spark
 
     engine = Spark()
     yield engine.spark
@@ -98,7 +98,7 @@ def spark_session():
 def engine(request):
     """Each engine that runs the generated queries, new for each test (DuckDB also as the in-memory path
     uses it: its typed tables made by package.typed, not by the generated SQL)."""
-    from cnbef.engines import DuckDB, Spark
+    from cnbef.validation.engines import DuckDB, Spark
 
     if request.param.startswith("duckdb"):
         return DuckDB(types="python" if request.param.endswith("python") else "sql")

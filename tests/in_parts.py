@@ -3,7 +3,7 @@ findings of the one-file package must then be reported: in the part that holds t
 import json
 import re
 
-from cnbef.parts import records
+from cnbef.package.parts import records
 
 FACTS = "data/facts.csv"
 ROWS = 40  # rows per part: the made-up package's facts make three or more parts

@@ -10,7 +10,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from cnbef.quotes import find_quote
+from cnbef.text.quotes import find_quote
 from conftest import ROOT, SOURCES, PackageCopy
 
 NAV = "首页 > 政务公开 > 政府工作报告"

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cnbef.chart import CJK, GROWTH, MONEY, draw, plotted_data, write_chart
+from cnbef.publish.chart import CJK, GROWTH, MONEY, draw, plotted_data, write_chart
 from conftest import ROOT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -19,7 +19,7 @@ def _table(name: str) -> dict[str, dict]:
 
 
 def _expected() -> dict[str, dict[str, Decimal]]:
-    """Qualifying facts and their values in plotted units, worked out without cnbef.chart."""
+    """Qualifying facts and their values in plotted units, worked out without cnbef.publish.chart."""
     measures, units = _table("measures"), _table("units")
     out = {GROWTH: {}, MONEY: {}}
     for fact_id, f in _table("facts").items():

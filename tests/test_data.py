@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cnbef.numerals import number_tokens, parse_numeral
-from cnbef.periods import reference_year, resolve
-from cnbef.quotes import find_quote, quote_at
+from cnbef.text.numerals import number_tokens, parse_numeral
+from cnbef.text.periods import reference_year, resolve
+from cnbef.text.quotes import find_quote, quote_at
 from conftest import ROOT, SOURCES
 
 PACKAGE = Path(os.environ.get("CNBEF_PACKAGE", ROOT))

@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from cnbef.docs import rendered
+from cnbef.publish.docs import rendered
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -37,8 +37,8 @@ def test_python_examples_run():
 
 
 def test_readme_names_every_rule_the_validator_runs():
-    from cnbef.provenance import CHECKS
-    from cnbef.rules import RULES
+    from cnbef.validation.checks.provenance import CHECKS
+    from cnbef.validation.checks.rules import RULES
     assert [name for name in [*RULES, *CHECKS] if f"`{name}`" not in VALIDATION] == []
 
 

@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from cnbef.add import AddError, add
-from cnbef.draft import DraftError, draft, write_review
-from cnbef.validate import validate_package
+from cnbef.curation.add import AddError, add
+from cnbef.curation.draft import DraftError, draft, write_review
+from cnbef.validation.validate import validate_package
 from conftest import ROOT
 from made_up_page import AREA, COUNT, DOC, GROWTH, MONEY, RANK, S, SHARE, TARGET, TEXT
 
@@ -179,7 +179,7 @@ def test_locate_picks_an_occurrence_of_a_mention(tmp_path):
 
 
 def test_the_measured_table_in_the_docs_is_current(sources_dir):
-    from cnbef.draft import accuracy, accuracy_table
+    from cnbef.curation.draft import accuracy, accuracy_table
     docs = (ROOT / "docs" / "curation.md").read_text(encoding="utf-8")
     assert accuracy_table(accuracy(ROOT, sources_dir)) in docs, "run cnbef draft --measure --write"
     with open(ROOT / "data" / "facts.csv", encoding="utf-8", newline="") as fh:

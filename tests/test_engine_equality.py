@@ -9,10 +9,10 @@ A finding is (file, row, column, rule, message): a finding reads the same whiche
 import pandas as pd
 import pytest
 
-from cnbef import sqlchecks
-from cnbef.engines import DuckDB, Spark
-from cnbef.package import read_descriptor, read_text_table, resource_schema, typed
-from cnbef.validate import validate_package
+from cnbef.validation.checks import sqlchecks
+from cnbef.validation.engines import DuckDB, Spark
+from cnbef.package.tables import read_descriptor, read_text_table, resource_schema, typed
+from cnbef.validation.validate import validate_package
 from in_parts import FACTS, PER_FILE, located, split_by_hand
 from test_faults import FAULTS
 from test_new_page import WRONG_EDITS
@@ -97,7 +97,7 @@ def pandera_rejects(root) -> set[str]:
     """The files whose typed table the generated Pandera schema rejects."""
     from pandera.errors import SchemaErrors
 
-    from cnbef.pandera_schemas import schemas
+    from cnbef.validation.pandera_schemas import schemas
 
     resources = {r["name"]: r for r in read_descriptor(root)["resources"]}
     tables = {n: typed(read_text_table(root / r["path"]), resource_schema(root, r)) for n, r in resources.items()}
@@ -129,7 +129,7 @@ def test_pandera_schemas_pass_the_clean_package_and_name_the_row(pkg):
     assert pandera_rejects(pkg.root) == set()
     from pandera.errors import SchemaErrors
 
-    from cnbef.pandera_schemas import schemas
+    from cnbef.validation.pandera_schemas import schemas
 
     facts = typed(read_text_table(pkg.root / "data/facts.csv"), resource_schema(pkg.root, {"schema": "schemas/facts.json"}))
     facts.loc[4, "period_start"] = pd.Timestamp("2099-01-01")
@@ -157,7 +157,7 @@ def test_text_that_looks_like_a_missing_marker_is_text_on_every_engine(pkg):
 def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch, spark_session):
     """A large package runs the Python rules one batch of documents at a time; rows keep their numbers.
     On Spark, a package of several batches has them run by the executors' tasks."""
-    from cnbef import large
+    from cnbef.validation import large
 
     for name in ("edit-this_year_read_as_last_year", "edit-fact_in_page_furniture", "fault-tampered_quote",
                  "fault-region_own_parent", "edit-unknown_date_with_dates"):

@@ -6,7 +6,7 @@ must give the same verdict and flag the same rows of the same file with the same
 """
 import pytest
 
-from cnbef.validate import frictionless_problems, validate_package
+from cnbef.validation.validate import frictionless_problems, validate_package
 from test_faults import FAULTS, NEEDS_SOURCES
 
 FRICTIONLESS_RULES = {"type-error", "constraint-error", "primary-key", "unique-error", "foreign-key", "missing-label",

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from cnbef.exports import ExportError, export_all, to_parquet, to_sqlite, to_xlsx
-from cnbef.package import read_descriptor, resource_schema
+from cnbef.publish.exports import ExportError, export_all, to_parquet, to_sqlite, to_xlsx
+from cnbef.package.tables import read_descriptor, resource_schema
 from conftest import ROOT
 
 DESCRIPTOR = read_descriptor(ROOT)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from cnbef.validate import validate_package
+from cnbef.validation.validate import validate_package
 from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE, MONEY, TEXT
 
 F, R, U, M = "data/facts.csv", "data/regions.csv", "data/units.csv", "data/measures.csv"
@@ -181,8 +181,8 @@ def test_cli_exits_1_without_traceback(pkg, name):
 
 def test_large_file_encoding_is_checked_by_the_reader(pkg, monkeypatch):
     """Past LARGE_FILE bytes the UTF-8 check is the CSV reader's; the message is the same."""
-    import cnbef.files
-    monkeypatch.setattr(cnbef.files, "LARGE_FILE", 0)
+    import cnbef.validation.checks.files
+    monkeypatch.setattr(cnbef.validation.checks.files, "LARGE_FILE", 0)
     FAULTS["gbk_encoding"][0](pkg)
     report = validate_package(pkg.root)
     (problem,) = [p for p in report.problems if p.file == "data/facts.csv" and p.rule == "encoding"]
@@ -194,7 +194,7 @@ def test_the_safe_characters_are_invisible_free_and_nfc_inert():
     character may be invisible, change under NFC, or combine with a neighbour under NFC."""
     import re
     import unicodedata
-    from cnbef.files import INVISIBLE, SAFE
+    from cnbef.validation.checks.files import INVISIBLE, SAFE
     changing = set()
     for code in range(0x110000):
         if 0xD800 <= code <= 0xDFFF:

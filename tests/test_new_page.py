@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from cnbef.validate import validate_package
+from cnbef.validation.validate import validate_package
 from conftest import ROOT
 from made_up_page import COUNT, D, DOC, F, GROWTH, MONEY, S, SRC, TARGET, TEXT, X, AREA, MENTION, PageCopy
 

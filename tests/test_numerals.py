@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from cnbef.numerals import number_tokens, parse_numeral
+from cnbef.text.numerals import number_tokens, parse_numeral
 
 
 @pytest.mark.parametrize("written, value", [

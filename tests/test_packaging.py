@@ -50,8 +50,8 @@ def test_the_wheel_carries_the_data_package_and_its_version(wheel):
     assert wheel.name == f"cn_business_environment_facts-{VERSION}-py3-none-any.whl"
     names = zipfile.ZipFile(wheel).namelist()
     for resource in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
-        assert f"cnbef/package/{resource['path']}" in names and f"cnbef/package/{resource['schema']}" in names
-    assert "cnbef/package/datapackage.json" in names and "cnbef/contract.json" in names
+        assert f"cnbef/bundled/{resource['path']}" in names and f"cnbef/bundled/{resource['schema']}" in names
+    assert "cnbef/bundled/datapackage.json" in names and "cnbef/validation/checks/contract.json" in names
 
 
 def test_installed_in_a_fresh_venv_it_loads_the_data_from_any_folder(wheel, tmp_path):
@@ -95,7 +95,7 @@ def test_a_broken_descriptor_in_the_checkout_does_not_stop_import_or_version(tmp
     """The checkout's own datapackage.json broken: import, --version and validate still answer, without a traceback."""
     import shutil
     copy = tmp_path / "checkout"
-    shutil.copytree(ROOT / "cnbef", copy / "cnbef", ignore=shutil.ignore_patterns("__pycache__", "package"))
+    shutil.copytree(ROOT / "cnbef", copy / "cnbef", ignore=shutil.ignore_patterns("__pycache__", "bundled"))
     for folder in ("data", "schemas"):
         shutil.copytree(ROOT / folder, copy / folder)
     (copy / "datapackage.json").write_text('{"name": "cn-business-environment-facts",', encoding="utf-8")

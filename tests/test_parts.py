@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 
 import cnbef
-from cnbef.engines import Spark
-from cnbef.exports import export_all
-from cnbef.package import read_descriptor
-from cnbef.parts import join, records, split
-from cnbef.validate import validate_package
-from cnbef.versioning import diff_packages
+from cnbef.validation.engines import Spark
+from cnbef.publish.exports import export_all
+from cnbef.package.tables import read_descriptor
+from cnbef.package.parts import join, records, split
+from cnbef.validation.validate import validate_package
+from cnbef.releases.versioning import diff_packages
 from in_parts import FACTS, ROWS, located, split_by_hand
 from test_engine_equality import DAMAGES, ROW_LEVEL, findings
 
@@ -145,7 +145,7 @@ def test_the_command_splits_and_joins(pkg):
 
 
 def test_adding_a_page_asks_to_join_the_parts_first(pkg, tmp_path):
-    from cnbef.add import AddError, add
+    from cnbef.curation.add import AddError, add
 
     split(pkg.root, "facts", ROWS)
     with pytest.raises(AddError, match=r"facts is stored in parts; join it first \(cnbef parts facts --join\)"):
@@ -153,9 +153,10 @@ def test_adding_a_page_asks_to_join_the_parts_first(pkg, tmp_path):
 
 
 def test_spark_parses_each_part_on_its_executors_with_its_rows(pkg, spark_session):
-    """The parts are read by Spark's tasks (cnbef.engines.csv_rows), rows numbered as DuckDB numbers them."""
-    from cnbef.engines import DuckDB, csv_rows, header_of
-    from cnbef.package import ROW_SPAN
+    """The parts are read by Spark's tasks (cnbef.validation.engines.csv_rows), rows numbered as DuckDB numbers them."""
+    from cnbef.package.tables import header_of
+    from cnbef.validation.engines import DuckDB, csv_rows
+    from cnbef.package.tables import ROW_SPAN
 
     paths = [pkg.root / p for p in split_by_hand(pkg.root)]
     header = header_of(paths[0])

@@ -1,9 +1,9 @@
-"""Relative periods read against a document's year (cnbef/periods.py)."""
+"""Relative periods read against a document's year (cnbef/text/periods.py)."""
 from datetime import date
 
 import pytest
 
-from cnbef.periods import needs_year, reference_year, resolve
+from cnbef.text.periods import needs_year, reference_year, resolve
 
 CASES = {
     # text: (start, end, inferred) read against 2023

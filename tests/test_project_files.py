@@ -107,7 +107,7 @@ def test_pre_commit_hooks_run_on_package_files():
         files = re.compile(hook["files"])
         for path in ("data/facts.csv", "schemas/facts.json", "datapackage.json"):
             assert files.search(path), f"{hook_id} does not run for {path}"
-        for path in ("cnbef/chart.py", "tests/test_data.py", "docs/key-indicators.png"):
+        for path in ("cnbef/publish/chart.py", "tests/test_data.py", "docs/key-indicators.png"):
             assert not files.search(path), f"{hook_id} runs for {path}"
         assert bool(files.search("README.md")) == ("docs.py" in hook["entry"]), hook_id
 

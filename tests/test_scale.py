@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from cnbef import bench
-from cnbef.synth import build
-from cnbef.validate import Progress, validate_package
+from cnbef.tools import bench
+from cnbef.tools.synth import build
+from cnbef.validation.validate import Progress, validate_package
 from conftest import ROOT
 
 

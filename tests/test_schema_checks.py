@@ -1,8 +1,8 @@
 """The checks generated from a Table Schema, on every engine, and as a Pandera schema."""
 import pandas as pd
 
-from cnbef.sqlchecks import foreign_key_checks, lit, typed_expr
-from cnbef.validate import query_problems
+from cnbef.validation.checks.sqlchecks import foreign_key_checks, lit, typed_expr
+from cnbef.validation.validate import query_problems
 
 SCHEMA = {"fields": [
     {"name": "id", "type": "string", "constraints": {"pattern": "^[a-z]+$"}},

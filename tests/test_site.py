@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from cnbef.site import build, metadata, serve_command
+from cnbef.publish.site import build, metadata, serve_command
 from conftest import ROOT
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from cnbef.validate import validate_package
+from cnbef.validation.validate import validate_package
 from conftest import ROOT
 from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE, SHARE
 
@@ -261,13 +261,13 @@ def test_json_is_printed_for_every_outcome(pkg, tmp_path):
 
 
 def test_an_unforeseen_failure_is_json_too(monkeypatch, capsys):
-    import cnbef.cli
+    import cnbef.cli.validate
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cnbef.cli, "validate_package", broken)
-    assert cnbef.cli.main([str(ROOT), "--format", "json"]) == 1
+    monkeypatch.setattr(cnbef.cli.validate, "validate_package", broken)
+    assert cnbef.cli.validate.main([str(ROOT), "--format", "json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["error"]["kind"] == "unforeseen" and "RuntimeError: boom" in out["error"]["message"] and out["exit_code"] == 1
 

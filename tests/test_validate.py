@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from cnbef.validate import validate_package
+from cnbef.validation.validate import validate_package
 from conftest import ROOT
 from made_up_page import AREA, COUNT, DOC, ENTITY, GROWTH, MENTION, MONEY, POLICY, RANK, S, SHARE, TARGET, TEXT
 
@@ -228,13 +228,13 @@ def test_every_problem_is_reported_past_frictionless_default_limit(pkg):
 
 
 def test_an_unforeseen_failure_is_reported_without_a_traceback(monkeypatch, capsys):
-    import cnbef.cli
+    import cnbef.cli.validate
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cnbef.cli, "validate_package", broken)
-    assert cnbef.cli.main([str(ROOT)]) == 1
+    monkeypatch.setattr(cnbef.cli.validate, "validate_package", broken)
+    assert cnbef.cli.validate.main([str(ROOT)]) == 1
     out = capsys.readouterr().out
     assert "not fully checked" in out and "RuntimeError: boom" in out and "Traceback" not in out
 

@@ -7,10 +7,10 @@ import tempfile
 
 import pytest
 
-from cnbef.metadata import stale_resources
-from cnbef.release import Refused, release
-from cnbef.validate import validate_package
-from cnbef.versioning import _ranges, bump_level, diff_packages, required_bump, reused_ids, version_problems
+from cnbef.package.metadata import stale_resources
+from cnbef.releases.release import Refused, release
+from cnbef.validation.validate import validate_package
+from cnbef.releases.versioning import _ranges, bump_level, diff_packages, required_bump, reused_ids, version_problems
 from conftest import ROOT, PackageCopy
 from made_up_page import GROWTH, MONEY, S
 

@@ -1,0 +1,67 @@
+"""Draft the rows of a new page for review: cnbef draft PAGE [--source SPAN] [--range A:B] [--out REVIEW.csv]
+
+PAGE is a file in the sources folder whose documents.csv row and spans in sources.csv exist. The
+review file (UTF-8 with a BOM, so a spreadsheet opens it intact) has one row per number: the
+mechanical columns drafted, the judgement columns guessed, a proposal (fact or mention) and a
+status saying what to check. Set each row's decision to fact, mention or reject, complete it, then
+run cnbef add. Nothing in data/ is written. Exit 0 when written, 1 when the page cannot be drafted,
+2 for a usage error.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from cnbef import PACKAGE_DIR
+from cnbef.publish.docs import render
+from cnbef.curation.draft import DraftError, accuracy, accuracy_table, draft, write_review
+
+MEASURED_IN = Path("docs") / "curation.md"
+
+
+def _measure(args) -> int:
+    table = accuracy_table(accuracy(args.package, args.sources))
+    print(table, end="")
+    if args.write:
+        path = args.package / MEASURED_IN
+        path.write_text(render(path.read_text(encoding="utf-8"), args.package, {"draft-accuracy": lambda _: table}), encoding="utf-8")
+        print(f"written into {path}")
+    return 0
+
+
+def _range(text):
+    try:
+        a, b = (int(x) for x in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a range START:END of character offsets") from None
+    return a, b
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="cnbef draft", description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("page", nargs="?", help="file name of the page in the sources folder (NNN_<sha16>.txt)")
+    parser.add_argument("--measure", action="store_true",
+                        help="instead, measure the draft on every page of the package against its curation (a table)")
+    parser.add_argument("--write", action="store_true", help="with --measure: write the table into docs/curation.md")
+    parser.add_argument("--sources", type=Path, default=PACKAGE_DIR.parent / "shared" / "sources", help="the sources folder")
+    parser.add_argument("--package", type=Path, default=Path(".") if Path("datapackage.json").is_file() else PACKAGE_DIR)
+    parser.add_argument("--source", help="draft only this span (a source_id of sources.csv)")
+    parser.add_argument("--range", type=_range, help="draft only the numbers between these offsets, START:END")
+    parser.add_argument("--out", type=Path, help="review file to write (default: review-<document>.csv)")
+    args = parser.parse_args(argv)
+    if args.measure:
+        return _measure(args)
+    if args.page is None:
+        parser.error("give the page to draft (or --measure)")
+    start, end = args.range or (None, None)
+    try:
+        rows = draft(args.package, args.sources, Path(args.page).name, args.source, start, end)
+    except DraftError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    out = write_review(rows, args.out or Path(f"review-{Path(args.page).stem}.csv"))
+    count = {kind: sum(r["proposal"] == kind for r in rows) for kind in ("fact", "mention", "unit")}
+    print(f"{out}: {count['fact'] + count['mention']} numbers drafted ({count['fact']} proposed as facts, {count['mention']} as "
+          f"excluded mentions) and {count['unit']} new units proposed; set each row's decision (fact, mention, unit, reject), "
+          f"then: cnbef add {out}")
+    return 0

@@ -1,0 +1,1 @@
+"""Curating a new page: draft a review file, add the reviewed rows."""

@@ -1,0 +1,173 @@
+"""Adding a reviewed page: merge the rows a curator accepted in a review file into the tables.
+
+``cnbef add REVIEW.csv`` reads the review file written by ``cnbef draft`` after the curator set each
+row's decision (fact, mention or reject) and completed it. It checks every row first and writes
+nothing when any row is wrong or undecided; otherwise it gives the new rows ids never used before
+(not by the tables, nor by any release in CHANGELOG.md), merges them sorted by key, rebuilds the
+derived table and the metadata, and validates the package. If the package is then invalid, every
+file is restored as it was and the problems are printed.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cnbef.package import flat
+from cnbef.curation.draft import DECISIONS, REVIEW_COLUMNS
+from cnbef.package.metadata import refreshed, write_descriptor
+from cnbef.package.tables import read_descriptor
+from cnbef.validation.validate import validate_package
+
+FACT_FIELDS = ["source_id", "region_id", "entity_id", "measure_id", "value", "value_text", "unit_id", "unit_implied",
+               "qualifier", "qualifier_text", "claim_type", "period_start", "period_end", "period_text", "period_inferred",
+               "quote", "quote_start", "quote_end", "value_start", "note"]
+FACT_REQUIRED = ["source_id", "region_id", "measure_id", "value", "value_text", "unit_id", "unit_implied", "qualifier",
+                 "claim_type", "period_inferred", "quote", "quote_start", "quote_end", "value_start"]
+MENTION_REQUIRED = ["source_id", "mention_text", "mention_start", "mention_end", "reason"]
+UNIT_REQUIRED = ["unit_id", "unit_symbol", "unit_name_en", "unit_dimension", "unit_base_unit_id", "unit_multiplier"]
+INTEGERS = ["quote_start", "quote_end", "value_start", "mention_start", "mention_end"]
+# What a spreadsheet does to codes and numbers when it opens a CSV.
+SPREADSHEET_NUMBER = re.compile(r"[0-9]+\.0+|[0-9.]+[eE][+-]?[0-9]+")
+
+
+class AddError(Exception):
+    """The review file cannot be read at all."""
+
+
+@dataclass
+class Outcome:
+    problems: list[str] = field(default_factory=list)  # "REVIEW.csv:row: column: message"
+    added: dict[str, list[str]] = field(default_factory=dict)
+    rejected: list[int] = field(default_factory=list)
+    invalid: str = ""  # the validator's report, when the merged package was invalid and was restored
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.invalid
+
+
+def read_review(path: Path) -> list[dict]:
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # a spreadsheet's BOM is fine here
+    except UnicodeDecodeError as exc:
+        raise AddError(f"{path}: not UTF-8 (byte {exc.start}); save it as 'CSV UTF-8' in the spreadsheet") from exc
+    rows = list(csv.DictReader(text.splitlines()))  # CRLF from a spreadsheet is fine too
+    missing = [c for c in REVIEW_COLUMNS if rows and c not in rows[0]] or ([] if rows else ["(no rows)"])
+    if missing:
+        raise AddError(f"{path}: not a review file of cnbef draft: missing columns {', '.join(missing)}")
+    return rows
+
+
+def _check(path: Path, n: int, row: dict) -> list[str]:
+    where = f"{path.name}:{n}"
+    decision = (row.get("decision") or "").strip().lower()
+    if decision not in DECISIONS:
+        return [f"{where}: decision: {'is empty' if not decision else repr(decision) + ' is not one of'} "
+                f"{', '.join(DECISIONS)}; the row is unfinished (proposal: {row.get('proposal') or '-'}, {row.get('context')!r})"]
+    if decision == "reject":
+        return []
+    problems = []
+    for column in {"fact": FACT_REQUIRED, "mention": MENTION_REQUIRED, "unit": UNIT_REQUIRED}[decision]:
+        if not (row.get(column) or "").strip():
+            problems.append(f"{where}: {column}: is empty; a {decision} needs it")
+    for column in INTEGERS:
+        value = (row.get(column) or "").strip()
+        if value and not value.isdigit():
+            hint = " (a spreadsheet turned it into a number: format the column as Text)" if SPREADSHEET_NUMBER.fullmatch(value) else ""
+            problems.append(f"{where}: {column}: {value!r} is not a whole number{hint}")
+    code = (row.get("region_id") or "").strip()
+    if decision == "fact" and code and not re.fullmatch(r"[1-8][0-9]{5}", code):
+        hint = " (a spreadsheet turned the code into a number: format the column as Text)" if SPREADSHEET_NUMBER.fullmatch(code) else ""
+        problems.append(f"{where}: region_id: {code!r} is not a GB/T 2260 code{hint}")
+    return problems
+
+
+def _next_ids(package_dir: Path, table: str, source_id: str, letter: str, count: int) -> list[str]:
+    """New ids for a span: after every id the tables or any release (CHANGELOG.md) ever used."""
+    pattern = re.compile(rf"{re.escape(source_id)}-{letter}([0-9]+)")
+    used = pattern.findall((Path(package_dir) / "data" / f"{table}.csv").read_text(encoding="utf-8"))
+    changelog = Path(package_dir) / "CHANGELOG.md"
+    if changelog.is_file():
+        used += pattern.findall(changelog.read_text(encoding="utf-8"))
+    start = max((int(u) for u in used), default=0) + 1
+    return [f"{source_id}-{letter}{k:02d}" for k in range(start, start + count)]
+
+
+def _merge(path: Path, rows: list[dict]) -> None:
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, body = reader.fieldnames, list(reader)
+    body += [{h: r.get(h, "") for h in header} for r in rows]
+    body.sort(key=lambda r: r[header[0]])
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(body)
+
+
+MERGED = ("facts", "excluded_mentions", "units")  # the tables a reviewed page adds rows to
+
+
+def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
+    package_dir, review = Path(package_dir), Path(review)
+    in_parts = [r["name"] for r in read_descriptor(package_dir).get("resources", [])
+                if isinstance(r, dict) and isinstance(r.get("path"), list) and r.get("name") in MERGED]
+    if in_parts:
+        raise AddError(f"{', '.join(in_parts)} is stored in parts; join it first (cnbef parts {in_parts[0]} --join), "
+                       f"add the page, then split it again")
+    rows = read_review(review)
+    outcome = Outcome()
+    for n, row in enumerate(rows, 2):
+        outcome.problems += _check(review, n, row)
+        if (row.get("decision") or "").strip().lower() == "reject":
+            outcome.rejected.append(n)
+    if outcome.problems:
+        return outcome
+    facts, mentions, units = [], [], []
+    for row in rows:
+        decision = row["decision"].strip().lower()
+        if decision == "unit":
+            units.append({"unit_id": row["unit_id"].strip(), "symbol": row["unit_symbol"].strip(), "name_en": row["unit_name_en"].strip(),
+                          "dimension": row["unit_dimension"].strip(), "base_unit_id": row["unit_base_unit_id"].strip(),
+                          "multiplier": row["unit_multiplier"].strip(), "currency_code": (row.get("unit_currency_code") or "").strip(),
+                          "note": (row.get("note") or "").strip()})
+        elif decision == "fact":
+            facts.append({k: (row.get(k) or "").strip() for k in FACT_FIELDS})
+        elif decision == "mention":
+            mentions.append({"source_id": row["source_id"].strip(), "text": row["mention_text"], "char_start": row["mention_start"].strip(),
+                             "char_end": row["mention_end"].strip(), "reason": row["reason"].strip(), "note": (row.get("note") or "").strip()})
+    for table, key, letter, new in (("facts", "fact_id", "f", facts), ("excluded_mentions", "mention_id", "x", mentions)):
+        for source_id in sorted({r["source_id"] for r in new}):
+            mine = [r for r in new if r["source_id"] == source_id]
+            for r, new_id in zip(mine, _next_ids(package_dir, table, source_id, letter, len(mine))):
+                r[key] = new_id
+        outcome.added[table] = [r[key] for r in new]
+    outcome.added["units"] = [u["unit_id"] for u in units]
+    files = [package_dir / "data" / f"{t}.csv" for t in MERGED]
+    derived = [package_dir / flat.PATH, package_dir / flat.SCHEMA_PATH, package_dir / "datapackage.json"]
+    saved = {p: p.read_bytes() for p in files + derived if p.is_file()}
+    try:
+        _merge(files[0], facts)
+        _merge(files[1], mentions)
+        _merge(files[2], units)
+        flat.write(package_dir)
+        write_descriptor(package_dir, refreshed(package_dir))
+        report = validate_package(package_dir, sources_dir)
+    except Exception:
+        _restore(saved)
+        raise
+    if not report.valid:
+        _restore(saved)
+        outcome.invalid = report.as_text()
+    return outcome
+
+
+def _restore(saved: dict) -> None:
+    for path, raw in saved.items():
+        path.write_bytes(raw)
+
+
+__all__ = ["AddError", "Outcome", "add", "read_review", "read_descriptor"]

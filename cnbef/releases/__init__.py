@@ -1,0 +1,1 @@
+"""Versions: the keyed diff, the version policy, cutting a release."""

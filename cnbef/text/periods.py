@@ -1,0 +1,94 @@
+"""Periods as Chinese news writes them, resolved against the document's own date.
+
+今年 on a page of December 2022 is 2022; in a report delivered in February 2023 it is
+2023 and 去年 is 2022. ``resolve`` reads the common forms (a year, 今年/去年/明年, a
+half, a quarter, the first N months, 1月~10月, a single month) and returns the dates
+they stand for, and whether the year came from context. Anything else — 目前, 近两年,
+自3月起已经连续8个月 — returns None: the period is then the curator's judgement and
+no rule second-guesses it.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cnbef.text.numerals import parse_numeral
+
+# Words around a period that do not change it (仅在今年, 截至今年10月 …).
+_LEAD = r"(?:仅在|仅|在|截至|截止|截止到|于)?"
+_NUM = r"(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})"
+_YEAR = r"(?:(?P<year>[0-9]{4})年|(?P<rel>今年|本年|去年|上年|明年))?"
+_PART = (rf"(?:(?P<whole>全年)|(?P<half>上半年|下半年)|(?:第)?(?P<quarter>[一二三四1-4])季度|"
+         rf"前(?P<quarters>[一二三1-3])(?:个|個)?季度|前(?P<months>{_NUM})(?:个|個)?月|"
+         rf"(?P<from>{_NUM})月?\s*(?:~|～|－|-|—|至|到)\s*(?P<to>{_NUM})月|(?P<month>{_NUM})月(?:份)?)?")
+_FORM = re.compile(rf"{_LEAD}{_YEAR}{_PART}(?:以来)?")
+_RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "明年": 1}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    inferred: bool  # the year came from the document's date, not from the text
+
+
+def _n(text: str) -> int:
+    return int(parse_numeral(text))
+
+
+def _months(year: int, first: int, last: int) -> tuple[date, date] | None:
+    if not 1 <= first <= last <= 12:
+        return None
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+def resolve(text: str, reference_year: int | None) -> Period | None:
+    """The period ``text`` stands for, read against ``reference_year`` (the document's year).
+
+    None when the text is not one of the forms above, or when it needs a year and
+    ``reference_year`` is None (a document whose date is unknown).
+    """
+    m = _FORM.fullmatch(str(text).strip())
+    if m is None or not (m.group("year") or m.group("rel") or m.lastindex):
+        return None
+    g = m.groupdict()
+    if g["year"]:
+        year, inferred = int(g["year"]), False
+    elif reference_year is None:
+        return None
+    else:
+        year, inferred = reference_year + _RELATIVE.get(g["rel"] or "今年", 0), True
+    if g["half"]:
+        span = _months(year, 1, 6) if g["half"] == "上半年" else _months(year, 7, 12)
+    elif g["quarter"]:
+        q = _n(g["quarter"])
+        span = _months(year, 3 * q - 2, 3 * q)
+    elif g["quarters"]:
+        span = _months(year, 1, 3 * _n(g["quarters"]))
+    elif g["months"]:
+        span = _months(year, 1, _n(g["months"]))
+    elif g["from"]:
+        span = _months(year, _n(g["from"]), _n(g["to"]))
+    elif g["month"]:
+        span = _months(year, _n(g["month"]), _n(g["month"]))
+    elif g["year"] or g["rel"] or g["whole"]:
+        span = _months(year, 1, 12)
+    else:
+        return None
+    if span is None or "以来" in text:  # 2021年以来: an open period, not the year itself
+        return None
+    return Period(span[0], span[1], inferred)
+
+
+def reference_year(earliest, latest) -> int | None:
+    """The year relative periods are read against: known when the document's dates share one."""
+    years = {d.year for d in (earliest, latest) if d is not None and d == d}
+    return years.pop() if len(years) == 1 else None
+
+
+def needs_year(text: str) -> bool:
+    """Whether ``text`` is a relative period (今年, 上半年) that only a document's date can resolve."""
+    period = resolve(text, 2000)
+    return period is not None and period.inferred

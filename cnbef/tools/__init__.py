@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic-package generator; nothing in validation depends on them."""

@@ -1,0 +1,458 @@
+"""Semantic rules that need Python: numerals, period phrases, code hierarchies, regular expressions held in a table.
+
+The semantic rules a query can express (unit dimension, value range, whole numbers, period
+order) are declared once in sqlchecks.SEMANTIC and run by every engine. The rules here take
+the typed tables (resource name -> DataFrame) and the file of each table and return problems.
+Each is row-local within a document, so a large package runs them one batch of documents at
+a time (validate.py).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from cnbef.text import periods
+from cnbef.text.numerals import parse_numeral
+from cnbef.package.tables import lookup, number_column
+from cnbef.validation.report import Problem
+
+# The words of PRC Civil Code art. 1259 and the news usage around it, and what they mean.
+QUALIFIER_WORDS = {
+    "以上": "at_least", "以下": "at_most", "以内": "at_most",
+    "超过": "more_than", "超": "more_than", "逾": "more_than", "余": "more_than", "多": "more_than",
+    "不满": "less_than", "不足": "less_than",
+    "约": "approximately", "近": "approximately", "左右": "approximately",
+    "级": "order_of_magnitude", "级以上": "at_least_order_of_magnitude",
+}
+# How far before publication an achieved figure may reach, and how far after it a target may.
+PLAUSIBLE_YEARS_BEFORE = 30
+PLAUSIBLE_YEARS_AFTER = 30
+# Claim types that speak of the future: only these may be dated after their page.
+FORWARD_LOOKING = {"target", "plan", "projection"}
+LEVEL_PARENT = {"province": None, "prefecture": "province", "county": "prefecture"}
+# Digits a code shares with its parent: a prefecture its province's first two, a county its prefecture's first four.
+LEVEL_PREFIX = {"prefecture": 2, "county": 4}
+LEVEL_SUFFIX = {"province": "0000", "prefecture": "00"}
+
+RULES = {}
+
+
+def rule(name: str):
+    def register(fn):
+        RULES[name] = fn
+        return fn
+    return register
+
+
+def _row(i) -> int:
+    return int(i) + 2
+
+
+def _have(tables, *names) -> bool:
+    return all(n in tables for n in names)
+
+
+@rule("value_text")
+def value_text(tables, files):
+    """The numeral as written must stand for the value (二 = 2, 十六 = 16, 4万多 with unit 万… = 4)."""
+    if "facts" not in tables:
+        return []
+    f = tables["facts"]
+    written, value = f["value_text"], f["value"]
+    present = (written.notna() & value.notna()).astype(bool)
+    # Arabic numerals (nearly every row) are compared in one vectorized step; the rest one by one.
+    digits = written.str.removeprefix("第")
+    parsed = number_column(digits)  # Arabic numerals (nearly every row), cast in one vectorized step
+    arabic = present & parsed.notna().astype(bool) & digits.notna().astype(bool)
+    problems = [Problem(files["facts"], _row(i), "value", "value_text", str(value[i]),
+                        f"does not match value_text {written[i]!r}, which reads as {parsed[i]:g}")
+                for i in f.index[(arabic & (parsed != value)).fillna(False).to_numpy()]]
+    others = f.index[(present & ~arabic).to_numpy()]
+    for i, text, number in zip(others, written[others].tolist(), value[others].tolist()):
+        try:
+            reads = parse_numeral(str(text))
+        except ValueError as exc:
+            problems.append(Problem(files["facts"], _row(i), "value_text", "value_text", text,
+                                    f"{exc}; write the numeral as it appears in the quote"))
+            continue
+        if reads != Decimal(str(number)):
+            problems.append(Problem(files["facts"], _row(i), "value", "value_text", str(number),
+                                    f"does not match value_text {text!r}, which reads as {reads}"))
+    return sorted(problems, key=lambda p: p.row)
+
+
+@rule("qualifier_text")
+def qualifier_text(tables, files):
+    if "facts" not in tables:
+        return []
+    f = tables["facts"]
+    word = f["qualifier_text"]
+    # Each distinct word is read once (a million facts use a handful); a missing word means exact.
+    wc, words = pd.factorize(word)
+    qc, quals = pd.factorize(f["qualifier"])
+    meanings = [QUALIFIER_WORDS.get(w) for w in words] + ["exact"]
+    index_of = {q: k for k, q in enumerate(quals)}
+    unknown = np.array([m is None for m in meanings])[wc]
+    # each meaning as an index among the qualifiers written (-1: none of them; None: an unknown word)
+    meant = np.array([-2 if m is None else index_of.get(m, -1) for m in meanings], dtype=np.int64)[wc]
+    wrong = (qc >= 0) & (meant != -2) & (meant != qc)
+    expected = np.array(meanings, dtype=object)[wc]
+    code = f["qualifier"].astype("str")
+    problems = [Problem(files["facts"], _row(i), "qualifier_text", "qualifier_text", word[i],
+                        "is not a known qualifier word (" + ", ".join(QUALIFIER_WORDS) + ")")
+                for i in f.index[unknown]]
+    problems += [Problem(files["facts"], _row(f.index[k]), "qualifier", "qualifier_text", code.iloc[k],
+                         f"disagrees with qualifier_text {word.iloc[k] if pd.notna(word.iloc[k]) else '(empty)'!r}, "
+                         f"which means {expected[k]}") for k in np.flatnonzero(wrong)]
+    return problems
+
+
+def _document_dates(tables, source_ids: pd.Series) -> pd.DataFrame:
+    """Each row's document dates and date basis, through its source."""
+    pages = tables["sources"][["source_id", "document_id"]].merge(
+        tables["documents"].drop_duplicates("document_id")[["document_id", "date_basis", "published_earliest", "published_latest"]],
+        on="document_id", how="left")
+    return lookup(source_ids, pages, "source_id", ["document_id", "date_basis", "published_earliest", "published_latest"])
+
+
+
+@rule("period_window")
+def period_window(tables, files):
+    """Periods near the source's date. A result or a capacity cannot lie after its page: it may run
+    through the page's date (今年 on a December page) but not start after it or run past that
+    year's end. Targets, plans and projections may lie in the future."""
+    if not _have(tables, "facts", "sources", "documents"):
+        return []
+    f = tables["facts"]
+    # The bounds are worked out once per source (a few thousand), then looked up for every fact.
+    pages = _document_dates(tables, tables["sources"]["source_id"]).assign(source_id=tables["sources"]["source_id"])
+    pages["latest"] = pages["published_latest"]
+    pages["earliest"] = pages["published_earliest"].fillna(pages["latest"])
+    pages["year_end"] = pd.to_datetime(pages["latest"].dt.year.astype("string") + "-12-31", format="%Y-%m-%d", errors="coerce")
+    pages["late"] = pages["latest"] + pd.DateOffset(years=PLAUSIBLE_YEARS_AFTER)
+    pages["early"] = pages["earliest"] - pd.DateOffset(years=PLAUSIBLE_YEARS_BEFORE)
+    dates = lookup(f["source_id"], pages, "source_id", ["latest", "earliest", "year_end", "late", "early"])
+    latest, earliest = dates["latest"], dates["earliest"]
+    problems = []
+    reported = ~f["claim_type"].isin(FORWARD_LOOKING)
+    bound = {"period_start": latest, "period_end": dates["year_end"]}
+    for column in ("period_start", "period_end"):
+        d = f[column]
+        after = (reported & (d > bound[column])).fillna(False)
+        too_late = (d > dates["late"]).fillna(False)
+        too_early = (d < dates["early"]).fillna(False)
+        for i in f.index[after]:
+            problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
+                                    f"an {f.at[i, 'claim_type']} figure cannot be dated after its source was published "
+                                    f"(by {latest[i]:%Y-%m-%d}): its period may run through that date but not "
+                                    f"{'start after it' if column == 'period_start' else 'past the end of that year'}; "
+                                    f"only {', '.join(sorted(FORWARD_LOOKING))} may lie in the future"))
+        for i in f.index[too_late & ~after]:
+            problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
+                                    f"is more than {PLAUSIBLE_YEARS_AFTER} years after the source's date (latest {latest[i]:%Y-%m-%d}); check the year"))
+        for i in f.index[too_early]:
+            problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
+                                    f"is more than {PLAUSIBLE_YEARS_BEFORE} years before the source's date (earliest {earliest[i]:%Y-%m-%d}); check the year"))
+    return problems
+
+
+@rule("relative_period")
+def relative_period(tables, files):
+    """A period written as 今年, 上半年, 1月~10月 or 2021年 is read against the document's own date:
+    the period columns must hold what it stands for, and period_inferred must say whether the
+    year came from context. A document whose date is unknown cannot resolve a relative period."""
+    if not _have(tables, "facts", "sources", "documents"):
+        return []
+    f = tables["facts"]
+    dates = _document_dates(tables, f["source_id"])
+    lo, hi = dates["published_earliest"], dates["published_latest"]
+    year = lo.dt.year.where(lo.dt.year == hi.dt.year).astype("Int64")
+    # Each distinct (period text, year) is read once: a million facts share a few hundred of them.
+    keys = pd.DataFrame({"text": f["period_text"], "year": year}).dropna(subset=["text"])
+    text_codes, texts = pd.factorize(keys["text"])
+    year_codes, years = pd.factorize(keys["year"])  # a missing year is -1
+    pair_codes, pairs = pd.factorize(text_codes.astype(np.int64) * (len(years) + 1) + year_codes + 1)
+    readings = {}
+    for pair in pairs:
+        text, k = texts[pair // (len(years) + 1)], pair % (len(years) + 1) - 1
+        y = years[k] if k >= 0 else pd.NA
+        readings[(text, y)] = periods.resolve(text, None if k < 0 else int(y))
+
+    def wanted(value, dtype):  # vectorized: a million rows, a few hundred readings
+        return pd.Series(pd.array([value(r) if r else None for r in readings.values()], dtype=dtype).take(pair_codes),
+                         index=keys.index)
+    want_start = wanted(lambda r: pd.Timestamp(r.start), "datetime64[ns]")
+    want_end = wanted(lambda r: pd.Timestamp(r.end), "datetime64[ns]")
+    want_inferred = wanted(lambda r: r.inferred, "boolean")
+    resolved = want_start.notna()
+    rows = f if len(keys) == len(f) else f.loc[keys.index]  # no lookup when every fact has a period text
+    start, end, inferred = rows["period_start"], rows["period_end"], rows["period_inferred"]
+    as_written = resolved & (start == want_start).fillna(False) & (end == want_end).fillna(False) & \
+        (inferred.isna() | (inferred == want_inferred)).fillna(False)
+    problems = []
+    for i in keys.index[(~as_written).to_numpy(dtype=bool)]:  # the few rows to explain, one by one
+        text, y = keys.at[i, "text"], keys.at[i, "year"]
+        period = readings[(text, y)]
+        start, end, inferred = f.at[i, "period_start"], f.at[i, "period_end"], f.at[i, "period_inferred"]
+        if period is None:
+            if pd.isna(y) and periods.needs_year(text):
+                basis = dates.at[i, "date_basis"]
+                problems.append(Problem(files["facts"], _row(i), "period_text", "relative_period", text,
+                                        f"needs the document's year, but document {dates.at[i, 'document_id']} has "
+                                        f"{'no known date (date_basis unknown)' if basis == 'unknown' else 'dates in different years'}; "
+                                        f"leave period_start and period_end empty and say so in the note"))
+            continue
+        for column, value, want in (("period_start", start, period.start), ("period_end", end, period.end)):
+            if pd.isna(value) or value != pd.Timestamp(want):
+                problems.append(Problem(files["facts"], _row(i), column, "relative_period",
+                                        None if pd.isna(value) else f"{value:%Y-%m-%d}",
+                                        f"period_text {text!r} on a document dated {y if pd.notna(y) else period.start.year} reads as "
+                                        f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"))
+        if pd.notna(inferred) and bool(inferred) != period.inferred:
+            problems.append(Problem(files["facts"], _row(i), "period_inferred", "relative_period", str(bool(inferred)).lower(),
+                                    f"period_text {text!r} {'takes its year from the document date' if period.inferred else 'writes its year'}, "
+                                    f"so period_inferred must be {str(period.inferred).lower()}"))
+    return problems
+
+
+@rule("document_dates")
+def document_dates(tables, files):
+    """Dates are given unless the basis says unknown, and the earliest is not after the latest."""
+    if "documents" not in tables:
+        return []
+    d = tables["documents"]
+    problems = []
+    for i, basis, lo, hi in zip(d.index, d["date_basis"], d["published_earliest"], d["published_latest"]):
+        if pd.isna(basis):
+            continue
+        if basis == "unknown" and (pd.notna(lo) or pd.notna(hi)):
+            problems.append(Problem(files["documents"], _row(i), "date_basis", "document_dates", basis,
+                                    "the basis says the date is unknown, but published_earliest or published_latest is given"))
+        elif basis != "unknown" and (pd.isna(lo) or pd.isna(hi)):
+            problems.append(Problem(files["documents"], _row(i), "published_earliest, published_latest", "document_dates", None,
+                                    f"give both dates (the basis is {basis}), or set date_basis to unknown"))
+        elif pd.notna(lo) and pd.notna(hi) and lo > hi:
+            problems.append(Problem(files["documents"], _row(i), "published_earliest, published_latest", "document_dates",
+                                    f"{lo:%Y-%m-%d} > {hi:%Y-%m-%d}", "the earliest publication date is after the latest"))
+    return problems
+
+
+@rule("region_hierarchy")
+def region_hierarchy(tables, files):
+    if "regions" not in tables:
+        return []
+    r = tables["regions"]
+    file = files["regions"]
+    ids = r["region_id"].astype(str)
+    parent = dict(zip(ids, r["parent_id"]))
+    level = dict(zip(ids, r["level"]))
+    problems = []
+    for i, rid, lvl, pid in zip(r.index, ids, r["level"], r["parent_id"]):
+        if pd.isna(lvl) or lvl not in LEVEL_PARENT:
+            continue
+        if pd.notna(pid) and pid == rid:
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid, "a region cannot be its own parent"))
+            continue
+        seen, cur = {rid}, pid
+        while pd.notna(cur) and cur in parent:
+            if cur in seen:
+                problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid, f"the chain of parents loops back through {cur}"))
+                break
+            seen.add(cur)
+            cur = parent[cur]
+        want = LEVEL_PARENT[lvl]
+        if want is None and pd.notna(pid):
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid, "a province has no parent; leave parent_id empty"))
+        elif want is not None and pd.isna(pid):
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", None, f"a {lvl} needs a parent {want}"))
+        elif want is not None and pid in level and level[pid] != want:
+            problems.append(Problem(file, _row(i), "parent_id", "region_hierarchy", pid,
+                                    f"a {lvl} must sit under a {want}, but {pid} is a {level[pid]}"))
+        if lvl in LEVEL_SUFFIX and not rid.endswith(LEVEL_SUFFIX[lvl]):
+            problems.append(Problem(file, _row(i), "region_id", "region_hierarchy", rid, f"a {lvl} code ends in {LEVEL_SUFFIX[lvl]}"))
+        n = LEVEL_PREFIX.get(lvl)
+        if n and pd.notna(pid) and rid[:n] != str(pid)[:n]:
+            problems.append(Problem(file, _row(i), "region_id", "region_hierarchy", rid,
+                                    f"a {lvl} code starts with the first {n} digits of its parent {pid}"))
+    return problems
+
+
+def _spans_inside(frame, file, start, end, container, label):
+    """Rows whose [start, end) is not a non-empty span inside their container's range."""
+    lo, hi = container
+    bad = ((frame[start] >= frame[end]) | (frame[start] < lo) | (frame[end] > hi)).fillna(False)
+    return [Problem(file, _row(i), f"{start}, {end}", "offsets", f"{frame.at[i, start]}..{frame.at[i, end]}",
+                    f"must be a non-empty range inside {label} ({lo[i]}..{hi[i]})")
+            for i in frame.index[bad]]
+
+
+@rule("offsets")
+def offsets(tables, files):
+    """Offsets that contradict each other, checked without the source text."""
+    problems = []
+    if _have(tables, "sources", "documents"):
+        s = tables["sources"]
+        size = lookup(s["document_id"], tables["documents"], "document_id", "char_count")
+        problems += _spans_inside(s, files["sources"], "char_start", "char_end", (pd.Series(0, index=s.index), size), "its document")
+    if "sources" not in tables:
+        return problems
+    for name, start, end in (("facts", "quote_start", "quote_end"), ("policies", "quote_start", "quote_end"),
+                             ("excluded_mentions", "char_start", "char_end")):
+        if name not in tables:
+            continue
+        t = tables[name]
+        found = lookup(t["source_id"], tables["sources"], "source_id", ["char_start", "char_end"])
+        rng = (found["char_start"], found["char_end"])
+        problems += _spans_inside(t, files[name], start, end, rng, "its article")
+    if "facts" in tables:
+        f = tables["facts"]
+        bad = ((f["value_start"] < f["quote_start"]) | (f["value_start"] >= f["quote_end"])).fillna(False)
+        problems += [Problem(files["facts"], _row(i), "value_start", "offsets", str(f.at[i, "value_start"]),
+                             "must lie inside the quote's range (quote_start..quote_end)") for i in f.index[bad]]
+    return problems
+
+
+@rule("content_type")
+def content_type(tables, files):
+    """What each kind of span needs (content_types.csv): a headline, a region; facts only in articles."""
+    if not _have(tables, "sources", "content_types"):
+        return []
+    s, file = tables["sources"], files["sources"]
+    kind = lookup(s["content_type"], tables["content_types"], "content_type", ["is_article", "has_headline"])
+    problems = []
+    for i, ctype, article, headline, tzh, ten, region in zip(s.index, s["content_type"], kind["is_article"], kind["has_headline"],
+                                                         s["title_zh"], s["title_en"], s["region_id"]):
+        if pd.isna(headline):
+            continue
+        if headline and pd.isna(tzh):
+            problems.append(Problem(file, _row(i), "title_zh", "content_type", None, f"a {ctype} prints a headline: give it as printed"))
+        if headline and pd.isna(ten):
+            problems.append(Problem(file, _row(i), "title_en", "content_type", None, f"a {ctype} needs its headline in English"))
+        if not headline and pd.notna(tzh):
+            problems.append(Problem(file, _row(i), "title_zh", "content_type", tzh,
+                                    f"a {ctype} prints no headline, so title_zh stays empty (describe it in title_en, in [brackets])"))
+        if article and pd.isna(region):
+            problems.append(Problem(file, _row(i), "region_id", "content_type", None, f"a {ctype} is an article and needs the region it is about"))
+    furniture = set(s.loc[(kind["is_article"] == False).fillna(False).to_numpy(dtype=bool), "source_id"])  # noqa: E712
+    for name in ("facts", "policies"):
+        if name in tables and furniture:
+            t = tables[name]
+            problems += [Problem(files[name], _row(i), "source_id", "content_type", sid,
+                                 "is page furniture, not an article: facts and policies come from articles")
+                         for i, sid in zip(t.index, t["source_id"]) if sid in furniture]
+    return problems
+
+
+@rule("exclusion_reason")
+def exclusion_reason(tables, files):
+    """An excluded mention looks like its reason (exclusion_reasons.csv): the text matches the reason's
+    pattern, and a fact's period lies inside that fact's quote."""
+    if not _have(tables, "excluded_mentions", "exclusion_reasons"):
+        return []
+    x, file = tables["excluded_mentions"], files["excluded_mentions"]
+    reasons = tables["exclusion_reasons"].drop_duplicates("reason").set_index("reason")
+    problems = []
+    in_a_quote = _in_a_fact_quote(x, tables.get("facts"))
+    compiled = {}
+    table = tables["exclusion_reasons"]
+    for j, reason, pattern in zip(table.index, table["reason"], table["text_pattern"]):
+        if pd.isna(pattern) or reason in compiled:
+            continue
+        try:
+            compiled[reason] = re.compile(pattern)
+        except re.error as exc:
+            compiled[reason] = None
+            problems.append(Problem(files["exclusion_reasons"], _row(j), "text_pattern", "exclusion_reason", pattern,
+                                    f"reason {reason}: not a valid regular expression ({exc})"))
+    rule_rows = reasons.to_dict("index")  # a few reasons, looked up once per mention
+    for i, sid, text, a, b, reason, quoted in zip(x.index, x["source_id"].tolist(), x["text"].tolist(), x["char_start"].tolist(),
+                                                  x["char_end"].tolist(), x["reason"].tolist(), in_a_quote):
+        if reason not in rule_rows or pd.isna(text):
+            continue
+        rule_row = rule_rows[reason]
+        pattern = rule_row["text_pattern"]
+        if reason in compiled:
+            if compiled[reason] is None:
+                continue
+            if not compiled[reason].search(text):
+                problems.append(Problem(file, _row(i), "reason", "exclusion_reason", reason,
+                                        f"{text!r} does not look like a {rule_row['name_en']} (it should match {pattern}); "
+                                        f"if it is a statistic, make it a fact"))
+                continue
+        belongs_to_fact = pd.notna(rule_row["within_fact_quote"]) and bool(rule_row["within_fact_quote"])
+        if belongs_to_fact and pd.notna(a) and pd.notna(b) and not quoted:
+            problems.append(Problem(file, _row(i), "reason", "exclusion_reason", reason,
+                                    f"a {rule_row['name_en']} belongs to a fact, but no fact's quote in {sid} contains "
+                                    f"{text!r} at {a}..{b}; quote the fact with its period, or give another reason"))
+    return problems
+
+
+def _in_a_fact_quote(x: pd.DataFrame, f: pd.DataFrame | None) -> np.ndarray:
+    """For each mention, whether some fact of its source quotes a range containing it.
+
+    Vectorized over the facts: sorted by (source, quote_start), the last quote starting at or before
+    the mention must reach, at its furthest, the mention's end.
+    """
+    found = np.zeros(len(x), dtype=bool)
+    if f is None or not len(x):
+        return found
+    f = f[f["quote_start"].notna() & f["quote_end"].notna() & f["source_id"].isin(set(x["source_id"].dropna()))]
+    m = x["source_id"].notna() & x["char_start"].notna() & x["char_end"].notna()
+    if not len(f) or not m.any():
+        return found
+    codes, ids = pd.factorize(pd.concat([f["source_id"], x.loc[m, "source_id"]], ignore_index=True))
+    qa, qb = f["quote_start"].to_numpy(np.int64), f["quote_end"].to_numpy(np.int64)
+    a, b = x.loc[m, "char_start"].to_numpy(np.int64), x.loc[m, "char_end"].to_numpy(np.int64)
+    low = min(qa.min(), qb.min(), a.min(), b.min())  # a negative offset (reported elsewhere) still compares
+    qa, qb, a, b = qa - low, qb - low, a - low, b - low
+    span = int(max(qa.max(), qb.max(), a.max(), b.max())) + 1  # keys (source, offset) as one number
+    fc, xc = codes[:len(f)].astype(np.int64), codes[len(f):].astype(np.int64)
+    order = np.argsort(fc * span + qa, kind="stable")
+    keys, reach = (fc * span + qa)[order], np.maximum.accumulate((fc * span + qb)[order])
+    k = np.searchsorted(keys, xc * span + a, side="right") - 1
+    k0 = np.maximum(k, 0)
+    found[m.to_numpy(dtype=bool)] = (k >= 0) & (fc[order][k0] == xc) & (reach[k0] - xc * span >= b)
+    return found
+
+
+# Labels a reader tells rows apart by: two rows with the same one are ambiguous (units' symbols are
+# unique by their Table Schema). Regions are left out: places of the same name exist in several provinces.
+LABELS = {"measures": ("name_zh", "name_en"), "units": ("name_en",), "entities": ("name_zh", "name_en"),
+          "measure_kinds": ("name_zh", "name_en"), "content_types": ("name_zh", "name_en"),
+          "exclusion_reasons": ("name_zh", "name_en")}
+
+
+@rule("unambiguous_labels")
+def unambiguous_labels(tables, files):
+    problems = []
+    for name, columns in LABELS.items():
+        if name not in tables:
+            continue
+        t = tables[name]
+        key = t.columns[0]
+        for column in (c for c in columns if c in t.columns):
+            first = {}
+            for i, label, k in zip(t.index, t[column], t[key]):
+                if pd.isna(label):
+                    continue
+                if label in first:
+                    j, other = first[label]
+                    problems.append(Problem(files[name], _row(i), column, "unambiguous_labels", label,
+                                            f"is also the {column} of {other} (row {_row(j)}); give each row a label of its own"))
+                else:
+                    first[label] = (i, k)
+    return problems
+
+
+@rule("unit_multiplier")
+def unit_multiplier(tables, files):
+    """A unit's multiplier converts to its base unit: zero would turn every value into 0."""
+    if "units" not in tables:
+        return []
+    u = tables["units"]
+    bad = (u["multiplier"] <= 0).fillna(False).to_numpy(dtype=bool)
+    return [Problem(files["units"], _row(i), "multiplier", "unit_multiplier", str(u.at[i, "multiplier"]),
+                    "must be greater than 0 (万 = 10000, 亿 = 100000000; a base unit has 1)") for i in u.index[bad]]
