@@ -111,8 +111,11 @@ def test_a_wrong_review_row_is_reported_and_nothing_is_written(fresh, tmp_path, 
 
 
 def test_a_merge_that_breaks_the_package_is_undone(fresh, tmp_path):
+    # a currency unit the page does not write after the value
+    wan = fresh.unit("万元", unit_id="wan_yuan_999", name_en="ten thousand yuan", dimension="currency",
+                     base_unit_id=fresh.unit("亿元"), multiplier="0.0001", currency_code="CNY")
     before = _snapshot(fresh)
-    review = _review(fresh, tmp_path, lambda rows: _first_fact(rows).update(unit_id="mu"))
+    review = _review(fresh, tmp_path, lambda rows: _first_fact(rows).update(unit_id=wan))
     outcome = add(fresh.root, review, fresh.sources)
     assert outcome.invalid and "unit_in_text" in outcome.invalid
     assert _snapshot(fresh) == before

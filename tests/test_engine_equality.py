@@ -13,6 +13,7 @@ from cnbef.validation.checks import sqlchecks
 from cnbef.validation.engines import DuckDB, Spark
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema, typed
 from cnbef.validation.validate import validate_package
+from made_up_page import GROWTH
 from in_parts import FACTS, PER_FILE, located, split_by_hand
 from test_faults import FAULTS
 from test_new_page import WRONG_EDITS
@@ -132,11 +133,12 @@ def test_pandera_schemas_pass_the_clean_package_and_name_the_row(pkg):
     from cnbef.validation.pandera_schemas import schemas
 
     facts = typed(read_text_table(pkg.root / "data/facts.csv"), resource_schema(pkg.root, {"schema": "schemas/facts.json"}))
-    facts.loc[4, "period_start"] = pd.Timestamp("2099-01-01")
+    row = facts.index[facts["fact_id"] == GROWTH][0]  # a made-up fact, wherever it sorts
+    facts.loc[row, "period_start"] = pd.Timestamp("2099-01-01")
     with pytest.raises(SchemaErrors) as err:
         schemas(pkg.root)["facts"].validate(facts, lazy=True)
     cases = err.value.failure_cases
-    assert set(cases.loc[cases["check"].str.startswith("period_order"), "index"]) == {4}
+    assert set(cases.loc[cases["check"].str.startswith("period_order"), "index"]) == {row}
 
 
 def test_the_memory_limit_reaches_duckdb(pkg):

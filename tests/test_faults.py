@@ -47,10 +47,13 @@ def cell(table, key, column, value):
 COUNTY = lambda pkg: pkg.county  # noqa: E731
 
 
-def swap(r, a=8, b=9):
-    r = list(r)
-    r[a], r[b] = r[b], r[a]
-    return r
+def swap_columns(pkg, table, a, b):
+    """Two named columns swapped, header and cells (the header no longer fits the schema)."""
+    rows = pkg.rows(table)
+    i, j = rows[0].index(a), rows[0].index(b)
+    for r in rows:
+        r[i], r[j] = r[j], r[i]
+    pkg.write(table, rows, rebuild=False)
 
 
 FAULTS = {
@@ -74,7 +77,7 @@ FAULTS = {
     "missing_column": (lambda p: columns(p, "facts", lambda r: r[:-1]), F, "missing-label", "note", None),
     "extra_column": (lambda p: columns(p, "facts", lambda r: r + ["x"]), F, "extra-label", None, None),
     "renamed_column": (lambda p: columns(p, "facts", lambda r: ["qualifier_code" if c == "qualifier" else c for c in r]), F, "incorrect-label", "qualifier", None),
-    "reordered_columns": (lambda p: columns(p, "facts", swap), F, "incorrect-label", None, None),
+    "reordered_columns": (lambda p: swap_columns(p, "facts", "value", "unit_id"), F, "incorrect-label", None, None),
     "duplicated_row": (lambda p: p.write("facts", p.rows("facts") + [p.rows("facts")[1]]), F, "primary-key", None, None),
     "truncated_row": (lambda p: p.write("facts", [r[:5] if r[0] == GROWTH else r for r in p.rows("facts")], rebuild=False), F, "missing-cell", None, None),
     "empty_file": (lambda p: raw(p, "units", lambda b: b""), U, "empty_file", None, "empty"),

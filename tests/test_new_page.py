@@ -59,6 +59,18 @@ def _start_after_first_sentence(page):
     return page.set("sources", S, "char_start", TEXT.index("新增"))
 
 
+def _hectare(page):
+    """A unit of area the page does not write (the package's own, or one made up)."""
+    return page.unit("公顷", unit_id="hectare_999", name_en="hectare", dimension="area", base_unit_id=page.unit("平方米"),
+                     multiplier="10000")
+
+
+def _households(page):
+    """A unit of count the page does not write."""
+    return page.unit("户", unit_id="household_999", name_en="households", dimension="count", base_unit_id="household_999",
+                     multiplier="1")
+
+
 def _unknown_date(page):
     page.set("documents", DOC, "published_earliest", "")
     page.set("documents", DOC, "published_latest", "")
@@ -68,8 +80,8 @@ def _unknown_date(page):
 
 # name: (edit -> row, file, column, rule, message fragment)
 WRONG_EDITS = {
-    "unit_mu_for_square_metres": (lambda p: p.set("facts", AREA, "unit_id", "mu"), F, "unit_id", "unit_in_text", "万平方米"),
-    "unit_ge_for_jia": (lambda p: p.set("facts", COUNT, "unit_id", "ge"), F, "unit_id", "unit_in_text", "'家'"),
+    "unit_hectare_for_square_metres": (lambda p: p.set("facts", AREA, "unit_id", _hectare(p)), F, "unit_id", "unit_in_text", "万平方米"),
+    "unit_households_for_jia": (lambda p: p.set("facts", COUNT, "unit_id", _households(p)), F, "unit_id", "unit_in_text", "'家'"),
     "unit_said_implied_but_written": (lambda p: p.set("facts", COUNT, "unit_implied", "true"), F, "unit_implied", "unit_in_text", "writes the unit"),
     "partial_numeral": (_partial_numeral, F, "value_text", "number_boundary", "2651.25"),
     "statistic_excluded_as_idiom": (_move_statistic_to_mentions("idiom"), X, "reason", "exclusion_reason", "make it a fact"),

@@ -109,7 +109,7 @@ def test_the_contract_is_generated_from_the_repositorys_schemas():
 NEVER_STOP = {
     "descriptor_is_an_array": (lambda p: (p.root / DP).write_text("[]", encoding="utf-8"), "descriptor", DP, None, "not a JSON list"),
     "resources_not_a_list": (lambda p: edit_descriptor(p, lambda d: {**d, "resources": {}}), "descriptor", DP, "resources", "list of resources"),
-    "resource_not_an_object": (lambda p: edit_descriptor(p, lambda d: {**d, "resources": d["resources"] + [7]}), "descriptor", DP, "resources[13]", "object"),
+    "resource_not_an_object": (lambda p: edit_descriptor(p, lambda d: {**d, "resources": [7] + d["resources"]}), "descriptor", DP, "resources[0]", "object"),
     "schema_without_fields": (lambda p: edit_schema(p, "units", lambda s: {k: v for k, v in s.items() if k != "fields"}), "schema-error", "schemas/units.json", None, "no list of fields"),
     "schema_not_json": (lambda p: (p.root / "schemas" / "units.json").write_text("{", encoding="utf-8"), "schema-error", "schemas/units.json", None, "cannot be read"),
     "table_file_missing": (lambda p: (p.root / "data" / "entities.csv").unlink(), "readable", E, None, "does not exist"),
@@ -322,6 +322,7 @@ def test_the_unsafe_url_guard_fires_before_any_lookup(pkg, monkeypatch):
 
 
 def test_a_bad_pattern_in_the_reasons_table_is_reported_once_at_its_row(pkg):
-    row = pkg.set("exclusion_reasons", "event_date", "text_pattern", "([年")
+    reason = next(r["reason"] for r in pkg.table("exclusion_reasons") if r["text_pattern"])  # any reason with a pattern
+    row = pkg.set("exclusion_reasons", reason, "text_pattern", "([年")
     hits = problems(validate_package(pkg.root), "exclusion_reason", "data/exclusion_reasons.csv", "text_pattern")
     assert [(p.row, "not a valid regular expression" in p.message) for p in hits] == [(row, True)]

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from cnbef.tools.synth import build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: cnbef/tools/bench.py
 
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 task, package = sys.argv[1], sys.argv[2]
 if task.startswith("validate:"):
@@ -43,8 +43,7 @@ else:
 seconds = time.perf_counter() - start
 # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss starts from the benchmark's own high-water mark.
 hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
-worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest forked child: provenance worker or profile check
-print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": hwm / 1024, "worker_peak_mb": worker / 1024}}))
+print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": hwm / 1024}}))
 """
 
 
@@ -121,7 +120,6 @@ def line(row: dict, engines=("fast", "duckdb")) -> str:
     for engine in engines:
         v = row[engine]
         text += (f" | {engine} {v['seconds']:6.2f} s (×{v['seconds'] / r['seconds']:.2f} read_csv, peak {v['peak_mb']:,.0f} MB"
-                 + (f" + worker {v['worker_peak_mb']:,.0f} MB" if v.get("worker_peak_mb") else "")
                  + (f", ×{row['frictionless']['seconds'] / v['seconds']:.1f} faster than frictionless" if "frictionless" in row else "")
                  + ")")
     if "frictionless" in row:

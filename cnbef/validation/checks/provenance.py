@@ -87,61 +87,28 @@ def _unbroken(text: str) -> str:
     return text.replace("\n", "").replace("\r", "") if ("\n" in text or "\r" in text) else text
 
 
-_VIEW = np.dtype([("length", "<i4"), ("data", "u1", 12)])  # Arrow's string view: inline, or prefix, buffer, offset
-
-
-class PageBytes(dict):
-    """Each page's UTF-8 bytes, code points and the byte offset of each character, made once per check
-    (the quotes of facts, policies and excluded mentions are cut from the same pages): text -> those."""
-
-    def __missing__(self, text: str) -> tuple[bytes, np.ndarray, np.ndarray]:
-        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        byte_at = np.zeros(len(points) + 1, np.int64)
-        np.cumsum(1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000), out=byte_at[1:])
-        self[text] = encoded = (text.encode("utf-8"), points, byte_at)
-        return encoded
-
-
-def text_pieces(sources: pd.Series, a: np.ndarray, b: np.ndarray, text_of: dict, encoded: PageBytes | None = None):
-    """text[a:b] of each row's source text as one Arrow string-view array, and the first and last
-    code point of each piece. No piece is copied: each row points into its page's UTF-8 bytes
-    (Arrow keeps a piece of up to 12 bytes in the row itself), so Arrow's kernels compare them."""
-    import pyarrow as pa
-
-    encoded = PageBytes() if encoded is None else encoded
-    views = np.zeros(len(sources), _VIEW)
-    first, last = np.zeros(len(sources), np.uint32), np.zeros(len(sources), np.uint32)
-    pages = []
+def text_pieces(sources: pd.Series, a: np.ndarray, b: np.ndarray, text_of: dict) -> list[str]:
+    """text[a:b] of each row's source text."""
+    pieces = [""] * len(sources)
     for text, ks in by_page(sources, text_of):
-        raw, points, byte_at = encoded[text]
-        lo, hi = a[ks], b[ks]
-        start, length = byte_at[lo], byte_at[hi] - byte_at[lo]
-        data = np.frombuffer(raw + bytes(12), np.uint8)[start[:, None] + np.arange(12)]
-        short = length <= 12
-        data[short] *= (np.arange(12) < length[short, None])  # inline: the piece, then zeros
-        long_ = ~short
-        data[long_, 4:8] = np.frombuffer(np.int32(len(pages)).tobytes(), np.uint8)  # after the 4-byte prefix
-        data[long_, 8:12] = start[long_].astype("<i4").view(np.uint8).reshape(-1, 4)
-        views["length"][ks], views["data"][ks] = length, data
-        first[ks], last[ks] = points[lo], points[hi - 1]
-        pages.append(pa.py_buffer(raw))
-    pieces = pa.Array.from_buffers(pa.string_view(), len(sources), [None, pa.py_buffer(views.tobytes())] + pages)
-    return pieces, first, last
+        for k, lo, hi in zip(ks.tolist(), a[ks].tolist(), b[ks].tolist()):
+            pieces[k] = text[lo:hi]
+    return pieces
 
 
-def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule, encoded: PageBytes | None = None):
+def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule):
     import pyarrow as pa
     import pyarrow.compute as pc
 
     rows = _in_range(frame["source_id"], frame[start_col], frame[end_col], text_of)
     # The common case for all rows at once: the quote is the text at its range, which starts and ends on no
     # line break. The other rows are read one by one, for their message.
-    pieces, first, last = text_pieces(frame.loc[rows, "source_id"], frame.loc[rows, start_col].to_numpy(np.int64),
-                                      frame.loc[rows, end_col].to_numpy(np.int64), text_of, encoded)
-    quotes = pa.array(frame.loc[rows, quote_col].array, pa.large_string(), from_pandas=True).cast(pa.string_view())
-    breaks = np.array([ord(c) for c in LINE_BREAKS], np.uint32)
-    fine = (pc.fill_null(pc.equal(pieces, quotes), False).to_numpy(zero_copy_only=False)
-            & ~np.isin(first, breaks) & ~np.isin(last, breaks))
+    pieces = pa.array(text_pieces(frame.loc[rows, "source_id"], frame.loc[rows, start_col].to_numpy(np.int64),
+                                  frame.loc[rows, end_col].to_numpy(np.int64), text_of), pa.large_string())
+    quotes = pa.array(frame.loc[rows, quote_col].array, pa.large_string(), from_pandas=True)
+    breaks = pa.array(list(LINE_BREAKS), pa.large_string())
+    edges = pc.or_(pc.is_in(pc.utf8_slice_codeunits(pieces, 0, 1), breaks), pc.is_in(pc.utf8_slice_codeunits(pieces, -1), breaks))
+    fine = pc.and_(pc.fill_null(pc.equal(pieces, quotes), False), pc.invert(edges)).to_numpy(zero_copy_only=False)
     rows = rows[~fine]
     problems = []
     for i, sid, a, b, quote in zip(rows, frame.loc[rows, "source_id"].tolist(), frame.loc[rows, start_col].tolist(),
@@ -159,15 +126,15 @@ def _quote_problems(frame, file, text_of, quote_col, start_col, end_col, rule, e
 def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     """Every provenance problem of the tables against the source texts that were found."""
     text_of = _texts_by_source(tables, texts)
-    tokens, encoded = Tokens(), PageBytes()
+    tokens = Tokens()
     problems = []
     f, p, x, s = tables["facts"], tables["policies"], tables["excluded_mentions"], tables["sources"]
-    problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text", encoded)
+    problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text")
     around = Around(f, text_of)
     problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]), around)
-    problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text", encoded)
+    problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text")
     problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end",
-                                "excluded_mention_text", encoded)
+                                "excluded_mention_text")
     for i, quote, title in p[["quote", "title_zh"]].itertuples():
         if pd.notna(quote) and pd.notna(title) and f"《{title}》" not in quote:
             problems.append(Problem(files["policies"], _row(i), "title_zh", "policy_title_in_quote", title,
