@@ -6,8 +6,8 @@
     checks["facts"].validate(my_facts, lazy=True)        # columns as cnbef.load() types them
 
 Each schema holds, generated and never restated:
-- from the Table Schema: required and key columns not null, pattern, enum, minimum,
-  maximum, unique fields, the primary key, and each foreign key as an ``isin`` check
+- from the Table Schema: required and key columns not null, every constraint of
+  ``sqlchecks.CONSTRAINTS`` (pattern, enum, minimum, maximum, exclusive bounds, lengths), unique fields, the primary key, and each foreign key as an ``isin`` check
   against the referenced table's keys (from the package you name);
 - from ``sqlchecks.SEMANTIC``: the unit dimension, value range, whole-number and period-order
   rules, each a dataframe check that runs the rule's own query over the frame (with DuckDB),
@@ -36,17 +36,23 @@ def _pandera():
     return pa
 
 
+# Each Table Schema constraint of sqlchecks.CONSTRAINTS as a Pandera check (with the same message).
+PANDERA_CHECKS = {
+    "pattern": lambda pa, v: lambda **kw: pa.Check.str_matches(rf"(?:{v})\Z", **kw),
+    "enum": lambda pa, v: lambda **kw: pa.Check.isin(v, **kw),
+    "minimum": lambda pa, v: lambda **kw: pa.Check.ge(v, **kw),
+    "maximum": lambda pa, v: lambda **kw: pa.Check.le(v, **kw),
+    "exclusiveMinimum": lambda pa, v: lambda **kw: pa.Check.gt(v, **kw),
+    "exclusiveMaximum": lambda pa, v: lambda **kw: pa.Check.lt(v, **kw),
+    "minLength": lambda pa, v: lambda **kw: pa.Check.str_length(min_value=v, **kw),
+    "maxLength": lambda pa, v: lambda **kw: pa.Check.str_length(max_value=v, **kw),
+}
+
+
 def _column_checks(pa, field: dict, references: list) -> list:
     c = field.get("constraints", {})
-    checks = []
-    if "pattern" in c:
-        checks.append(pa.Check.str_matches(rf"(?:{c['pattern']})\Z", error=f"pattern|must match the pattern {c['pattern']}"))
-    if "enum" in c:
-        checks.append(pa.Check.isin(c["enum"], error="enum|must be one of: " + ", ".join(map(str, c["enum"]))))
-    if "minimum" in c:
-        checks.append(pa.Check.ge(c["minimum"], error=f"minimum|must be at least {c['minimum']}"))
-    if "maximum" in c:
-        checks.append(pa.Check.le(c["maximum"], error=f"maximum|must be at most {c['maximum']}"))
+    checks = [build(pa, c[name])(error=f"{name}|{sqlchecks.CONSTRAINTS[name][1](c[name])}")
+              for name, build in PANDERA_CHECKS.items() if name in c]
     for target, file, ref_field, keys in references:
         checks.append(pa.Check.isin(keys, error=f"foreign-key|not found in {file} column {ref_field}"))
     return checks

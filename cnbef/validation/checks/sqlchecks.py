@@ -146,6 +146,25 @@ def _typed_literal(field: dict, value) -> str:
     return lit(value)
 
 
+def _enum_sql(cell: str, values, field: dict) -> str:
+    return f"{cell} NOT IN ({', '.join(_typed_literal(field, v) for v in values)})"
+
+
+# The Table Schema constraints on a cell's value, as Frictionless supports them: the SQL true of a cell that
+# breaks the constraint, and what the cell must be. (required is checked on the text, unique and the keys
+# across rows; jsonSchema applies to object and array fields, which no table here has.)
+CONSTRAINTS = {
+    "pattern": (lambda cell, v, f: f"NOT full_match({cell}, {lit(v)})", lambda v: f"must match the pattern {v}"),
+    "enum": (_enum_sql, lambda v: "must be one of: " + ", ".join(map(str, v))),
+    "minimum": (lambda cell, v, f: f"{cell} < {_typed_literal(f, v)}", lambda v: f"must be at least {v}"),
+    "maximum": (lambda cell, v, f: f"{cell} > {_typed_literal(f, v)}", lambda v: f"must be at most {v}"),
+    "exclusiveMinimum": (lambda cell, v, f: f"{cell} <= {_typed_literal(f, v)}", lambda v: f"must be more than {v}"),
+    "exclusiveMaximum": (lambda cell, v, f: f"{cell} >= {_typed_literal(f, v)}", lambda v: f"must be less than {v}"),
+    "minLength": (lambda cell, v, f: f"length(CAST({cell} AS VARCHAR)) < {int(v)}", lambda v: f"must be at least {v} characters long"),
+    "maxLength": (lambda cell, v, f: f"length(CAST({cell} AS VARCHAR)) > {int(v)}", lambda v: f"must be at most {v} characters long"),
+}
+
+
 def field_checks(name: str, schema: dict, columns: list[str]) -> list[CellCheck]:
     """Type and constraint checks of one table, from its Table Schema."""
     pk = set(schema.get("primaryKey", []))
@@ -162,16 +181,8 @@ def field_checks(name: str, schema: dict, columns: list[str]) -> list[CellCheck]
         if c.get("required") or col_name in pk:
             checks.append(cell_check("constraint-error", name, col_name, f"{text} IS NULL", "NULL",
                                      lambda r: "is empty; this column is required (constraint required)"))
-        where = []
-        if "pattern" in c:
-            where.append(("pattern", f"NOT full_match({cell}, {lit(c['pattern'])})", f"must match the pattern {c['pattern']}"))
-        if "enum" in c:
-            where.append(("enum", f"{cell} NOT IN ({', '.join(_typed_literal(field, v) for v in c['enum'])})",
-                          "must be one of: " + ", ".join(map(str, c["enum"]))))
-        if "minimum" in c:
-            where.append(("minimum", f"{cell} < {_typed_literal(field, c['minimum'])}", f"must be at least {c['minimum']}"))
-        if "maximum" in c:
-            where.append(("maximum", f"{cell} > {_typed_literal(field, c['maximum'])}", f"must be at most {c['maximum']}"))
+        where = [(name_, violated(cell, c[name_], field), says(c[name_])) for name_, (violated, says) in CONSTRAINTS.items()
+                 if name_ in c]
         for constraint, condition, says in where:
             checks.append(cell_check("constraint-error", name, col_name, f"{cell} IS NOT NULL AND {condition}", text,
                                      lambda r, says=says, constraint=constraint: f"{says} (constraint {constraint})"))
