@@ -47,3 +47,12 @@ def test_the_pandera_check_rejects_the_same_cell(constraint, type_, value, good,
     check.validate(frame.iloc[:1])
     with pytest.raises(pa.errors.SchemaError, match=constraint):
         check.validate(frame)
+
+
+@pytest.mark.triggers("unique-error")
+def test_a_unique_field_reports_the_second_row_of_a_repeated_value():
+    schema = {"fields": [{"name": "id", "type": "string", "constraints": {"unique": True}}]}
+    text = pd.DataFrame({"id": ["a", "b", "a"]}, dtype="string")
+    found = query_problems({"t": text}, {"t": "t.csv"}, {"t": schema})
+    assert [(p.row, p.column, p.rule) for p in found] == [(4, "id", "unique-error")]
+    assert "row 2" in found[0].message

@@ -12,6 +12,7 @@ import pytest
 from cnbef.validation.checks import sqlchecks
 from cnbef.validation.engines import DuckDB, Spark
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema, typed
+from cnbef.validation.registry import REGISTRY
 from cnbef.validation.validate import validate_package
 from made_up_page import GROWTH
 from in_parts import FACTS, PER_FILE, located, split_by_hand
@@ -40,6 +41,7 @@ def test_every_engine_and_pandera_agree_on_each_damaged_package(pkg, name):
     fast = validate_package(pkg.root, pkg.sources)
     duck = validate_package(pkg.root, pkg.sources, engine="duckdb", memory_limit="256MB")
     assert not fast.valid
+    assert {p.rule for p in fast.problems} <= set(REGISTRY), "a reported rule is not declared in cnbef/validation/registry.py"
     assert findings(duck) == findings(fast)
     assert sorted(duck.skipped) == sorted(fast.skipped)
     if not any(p.rule in STRUCTURAL for p in duck.problems):  # Pandera checks typed frames, not files

@@ -95,6 +95,7 @@ FAULTS = {
     "tampered_quote": (cell("facts", GROWTH, "quote", "同比增长5.4%"), F, "quote_text", "quote", "differs from the source text"),
     "tampered_offset": (cell("facts", GROWTH, "quote_start", str(TEXT.index("同比增长4.5%") + 1)), F, "quote_text", "quote", "differs from the source text"),
     "resource_hash_mismatch": (lambda p: descriptor(p, lambda d: next(r for r in d["resources"] if r["name"] == "units").update(hash="sha256:" + "0" * 64)), U, "hash-count", None, None),
+    "resource_bytes_mismatch": (lambda p: descriptor(p, lambda d: next(r for r in d["resources"] if r["name"] == "units").update(bytes=1)), U, "byte-count", None, "bytes"),
     "formula_equals": (cell("measures", MEASURE, "name_en", "=HYPERLINK(\"http://x\",\"GDP\")"), M, "formula_injection", "name_en", "formula"),
     "formula_plus": (cell("measures", MEASURE, "description", "+cmd|' /C calc'!A0"), M, "formula_injection", "description", "formula"),
     "formula_minus": (cell("measures", MEASURE, "name_zh", "-2+3"), M, "formula_injection", "name_zh", "formula"),

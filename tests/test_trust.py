@@ -80,6 +80,7 @@ DISARMING = {
 }
 
 
+@pytest.mark.triggers("contract")
 @pytest.mark.parametrize("name", DISARMING)
 def test_breaking_the_contract_is_reported_and_switches_no_rule_off(pkg, name):
     damage, file, column, says = DISARMING[name]
@@ -114,6 +115,9 @@ NEVER_STOP = {
     "schema_not_json": (lambda p: (p.root / "schemas" / "units.json").write_text("{", encoding="utf-8"), "schema-error", "schemas/units.json", None, "cannot be read"),
     "table_file_missing": (lambda p: (p.root / "data" / "entities.csv").unlink(), "readable", E, None, "does not exist"),
     "field_not_an_object": (lambda p: edit_schema(p, "units", lambda s: {**s, "fields": [1, 2]}), "schema-error", "schemas/units.json", None, "not an object with a name"),
+    "package_name_not_a_string": (lambda p: edit_descriptor(p, lambda d: {**d, "name": 7}), "package-error", DP, None, "name"),
+    "field_type_unknown": (lambda p: edit_schema(p, "measures", lambda s: {**s, "fields": s["fields"] + [{"name": "extra", "type": "strin"}]}),
+                           "field-error", "schemas/measures.json", None, "not supported"),
     "pattern_not_a_regex_in_an_extra_field": (lambda p: (edit_schema(p, "measures", lambda s: {**s, "fields": s["fields"] + [
         {"name": "extra", "type": "string", "constraints": {"pattern": "("}}]}), p.write("measures", [r + (["extra"] if n == 0 else ["x"]) for n, r in enumerate(p.rows("measures"))])),
         "schema-error", M, None, "could not run with its Table Schema"),
@@ -204,6 +208,7 @@ def test_every_invisible_or_control_character_is_named(pkg, char, name):
 
 # --- 6. dimension tables stay unambiguous -------------------------------------------------------------
 
+@pytest.mark.triggers("unambiguous_labels")
 @pytest.mark.parametrize("table, key_of, column", [
     ("measures", lambda p: MEASURE, "name_zh"), ("measures", lambda p: MEASURE, "name_en"),
     ("entities", lambda p: ENTITY, "name_zh"), ("entities", lambda p: ENTITY, "name_en"),
@@ -225,6 +230,7 @@ def test_two_units_with_one_symbol_are_reported(pkg):
     assert "repeats the unique value of row" in hit.message
 
 
+@pytest.mark.triggers("unit_multiplier")
 def test_a_zero_multiplier_is_reported(pkg):
     row = pkg.set("units", pkg.get("facts", COUNT, "unit_id"), "multiplier", "0")
     (hit,) = problems(validate_package(pkg.root), "unit_multiplier", U, "multiplier", row)
@@ -274,6 +280,7 @@ def test_an_unforeseen_failure_is_json_too(monkeypatch, capsys):
 
 # --- 9. rules no other test triggered -----------------------------------------------------------------
 
+@pytest.mark.triggers("csv_structure")
 def test_csv_structure(pkg):
     (pkg.root / "data" / "measures.csv").write_text('"', encoding="utf-8")
     pkg.refresh(rebuild=False)
@@ -281,6 +288,7 @@ def test_csv_structure(pkg):
     assert "the CSV structure is broken" in hit.message
 
 
+@pytest.mark.triggers("derived_up_to_date")
 def test_derived_table_out_of_date(pkg):
     path = pkg.root / "data" / "measures.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Test measure gdp_999", "GDP, renamed"), encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 
 from cnbef.validation.validate import validate_package
 from conftest import ROOT
-from made_up_page import AREA, COUNT, DOC, ENTITY, GROWTH, MENTION, MONEY, POLICY, RANK, S, SHARE, TARGET, TEXT
+from made_up_page import AREA, COUNT, DOC, ENTITY, GROWTH, MENTION, MONEY, POLICY, RANK, REPORT, S, SHARE, TARGET, TEXT
 
 F = "data/facts.csv"
 R = "data/regions.csv"
@@ -141,6 +141,7 @@ def test_each_provenance_rule(pkg, case):
     assert says in find(report, rule, f"data/{table}.csv", row, reported).message
 
 
+@pytest.mark.triggers("article_title")
 def test_a_headline_must_stand_at_the_start_of_its_article(pkg):
     pkg.set("sources", S, "content_type", "article")
     pkg.set("sources", S, "title_zh", "2022年")  # the text at char_start: a valid headline
@@ -150,6 +151,7 @@ def test_a_headline_must_stand_at_the_start_of_its_article(pkg):
     assert "should start with its title '2022年'" in problem.message
 
 
+@pytest.mark.triggers("completeness")
 def test_completeness_names_the_unaccounted_number(pkg):
     pkg.delete("excluded_mentions", MENTION)  # 2022年 at the start of the report
     report = validate_package(pkg.root, pkg.sources)
@@ -164,11 +166,14 @@ def test_completeness_catches_a_deleted_fact(pkg):
     assert [p.value for p in report.problems if p.rule == "completeness"] == ["194.89"]
 
 
-def test_completeness_covers_page_furniture(pkg):
-    """A number in the navigation bar is not an article's, but it must still be accounted for."""
-    pkg.set("sources", "999-navigation", "char_end", int(pkg.get("sources", "999-navigation", "char_end")) - 2)
+def test_coverage_names_the_characters_that_no_span_holds(pkg):
+    """Cut two characters off the navigation bar: they belong to no span, and the report says which they are."""
+    end = int(pkg.get("sources", "999-navigation", "char_end"))
+    pkg.set("sources", "999-navigation", "char_end", end - 2)
     report = validate_package(pkg.root, pkg.sources)
-    assert [p for p in report.problems if p.rule == "coverage"]  # the cut-off characters belong to no span
+    (hit,) = report.problems
+    assert (hit.file, hit.rule) == ("data/sources.csv", "coverage")
+    assert f"characters {end - 2}..{TEXT.index(REPORT)} of document {DOC}" in hit.message and "belong to no span" in hit.message
 
 
 def test_without_sources_provenance_is_skipped_not_passed(pkg):
@@ -184,6 +189,15 @@ def test_missing_document_is_skipped_with_its_reason(pkg, tmp_path):
     empty.mkdir()
     report = validate_package(pkg.root, empty)
     assert any(DOC in s and "not found" in s for s in report.skipped)
+
+
+@pytest.mark.triggers("provenance")
+def test_provenance_says_it_could_not_run_when_a_table_it_needs_is_unreadable(pkg):
+    (pkg.root / "data" / "policies.csv").write_bytes(b"")
+    pkg.refresh(rebuild=False)
+    report = validate_package(pkg.root, pkg.sources)
+    (hit,) = [p for p in report.problems if p.rule == "provenance"]
+    assert "could not run: policies could not be read" in hit.message
 
 
 def run_cli(*args):
@@ -239,6 +253,7 @@ def test_an_unforeseen_failure_is_reported_without_a_traceback(monkeypatch, caps
     assert "not fully checked" in out and "RuntimeError: boom" in out and "Traceback" not in out
 
 
+@pytest.mark.triggers("resource-error")
 def test_the_descriptor_is_checked_against_the_frictionless_profile(pkg):
     descriptor = json.loads((pkg.root / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"][0]["licenses"] = "none"

@@ -1,6 +1,6 @@
-"""The generated parts of the documentation: the README's figures and docs/data-dictionary.md.
+"""The generated parts of the documentation: the README's figures, docs/data-dictionary.md and the rule list.
 
-Both come from datapackage.json, the Table Schemas and the tables, so a new page or
+They come from datapackage.json, the Table Schemas, the tables and the rule registry, so a new page or
 a new field updates them with ``python scripts/docs.py``; a test fails when they are stale.
 """
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema
+from cnbef.validation.registry import rule_list
 
 
 def _marker(name: str) -> tuple[str, str]:
@@ -73,7 +74,8 @@ def figures(package_dir: Path) -> str:
 
 
 # file: {block name: what builds it}
-BLOCKS = {"README.md": {"package-figures": figures}, "docs/data-dictionary.md": {"data-dictionary": data_dictionary}}
+BLOCKS = {"README.md": {"package-figures": figures}, "docs/data-dictionary.md": {"data-dictionary": data_dictionary},
+          "docs/validation.md": {"rule-list": lambda package_dir: rule_list()}}
 
 
 def render(text: str, package_dir: Path, blocks: dict | None = None) -> str:

@@ -18,12 +18,12 @@ from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN
 from cnbef.text.quotes import LINE_BREAKS, quote_at
 from cnbef.validation.checks.files import SAFE_RANGES
 from cnbef.package.tables import DESCRIPTOR
+from cnbef.validation.registry import of_layer
 from cnbef.validation.report import Problem, guarded
 from cnbef.validation.checks.rules import QUALIFIER_WORDS
 
-CHECKS = ("document_hash", "quote_text", "value_in_quote", "qualifier_in_quote", "policy_title_in_quote",
-          "excluded_mention_text", "article_title", "unit_in_text", "number_boundary", "quotation_marks",
-          "coverage", "completeness")
+# the checks that need the page texts, as the registry declares them ("provenance" says they could not run)
+CHECKS = tuple(name for name in of_layer("provenance") if name != "provenance")
 _PREFIX_WORDS = sorted((w for w in QUALIFIER_WORDS if w in ("超过", "超", "逾", "不满", "不足", "约", "近")), key=len, reverse=True)
 _SUFFIX_WORDS = "|".join(sorted((w for w in QUALIFIER_WORDS if w not in _PREFIX_WORDS), key=len, reverse=True))
 

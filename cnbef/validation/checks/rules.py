@@ -17,6 +17,7 @@ import pandas as pd
 from cnbef.text import periods
 from cnbef.text.numerals import parse_numeral
 from cnbef.package.tables import lookup, number_column
+from cnbef.validation.registry import declared
 from cnbef.validation.report import Problem
 
 # The words of PRC Civil Code art. 1259 and the news usage around it, and what they mean.
@@ -41,6 +42,9 @@ RULES = {}
 
 
 def rule(name: str):
+    """Register a rule declared in the semantic layer of the registry."""
+    declared(name, "semantic")
+
     def register(fn):
         RULES[name] = fn
         return fn

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from cnbef.package.tables import DATE, INTEGER, NUMBER
+from cnbef.validation.registry import declared
 
 INT64_MAX = 2**63 - 1
 TYPE_EXAMPLES = {"integer": "a whole number such as 42", "number": "a number such as 13.1 (ASCII digits, no thousands separator)",
@@ -275,6 +276,9 @@ class Semantic:
     message: Callable[[dict], str]
     value: Callable[[dict], str | None] = lambda r: None if r.get("value") is None else str(r["value"])
     explain = None
+
+    def __post_init__(self):
+        declared(self.rule, "semantic-sql")
 
 
 SEMANTIC = [
