@@ -103,3 +103,18 @@ def engine(request):
     if request.param.startswith("duckdb"):
         return DuckDB(types="python" if request.param.endswith("python") else "sql")
     return Spark(session=request.getfixturevalue("spark_session"))
+
+
+# Tiers (docs/development.md): unit and package cases run always; `spark` needs Java and starts a Spark
+# session; `slow` builds wheels and venvs, opens a browser or LibreOffice, benchmarks, or runs every damaged
+# package through every engine. `pytest -m "not slow and not spark"` is the quick loop while editing.
+SLOW_FIXTURES = {"wheel", "synthetic", "site"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if "spark_session" in item.fixturenames or (params is not None and params.params.get("engine") == "spark"):
+            item.add_marker(pytest.mark.spark)
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)

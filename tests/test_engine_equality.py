@@ -34,6 +34,7 @@ def damaged(pkg, name):
     return pkg
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", DAMAGES, ids=str)
 def test_every_engine_and_pandera_agree_on_each_damaged_package(pkg, name):
     """DuckDB out of core finds what the in-memory path finds; Pandera rejects the tables they flag."""

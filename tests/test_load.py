@@ -94,6 +94,7 @@ def test_the_spreadsheet_table_declares_its_bom_and_decodes_as_utf8():
         raw.decode("ascii")
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_spreadsheet_table_with_chinese_intact(tmp_path):
     """LibreOffice Calc, importing as its CSV dialog does with Unicode (UTF-8) chosen, reads every cell back.
 

@@ -62,6 +62,7 @@ def test_validate_prints_progress_on_request(tmp_path):
     assert done.returncode == 0 and "checking semantic rules" in done.stderr and "reading data/facts.csv" in done.stderr
 
 
+@pytest.mark.slow
 def test_benchmark_measures_and_reports(tmp_path):
     rows = bench.run([1000, 2000], frictionless_limit=60, workdir=tmp_path, say=lambda _: None)
     assert [r["facts"] for r in rows] == [1000, 2000]
@@ -72,6 +73,7 @@ def test_benchmark_measures_and_reports(tmp_path):
         assert bench.growth(rows, 1000, 2000, "duckdb") is not None
 
 
+@pytest.mark.slow
 def test_frictionless_is_skipped_past_the_limit(tmp_path):
     rows = bench.run([1000, 2000], frictionless_limit=0.0001, workdir=tmp_path, say=lambda _: None)
     assert "frictionless" in rows[0] and "over the" in rows[1]["frictionless_skipped"]

@@ -133,8 +133,6 @@ def test_a_broken_descriptor_or_schema_is_named_and_the_rest_still_checked(pkg, 
     hits = problems(report, rule, file, column)
     assert hits and any(says in p.message for p in hits), report.as_text()
     assert found(report), report.as_text()
-    done = cli(pkg)
-    assert done.returncode == 1 and file in done.stdout
 
 
 @pytest.mark.parametrize("column, value, rule, says", [
