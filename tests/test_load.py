@@ -9,6 +9,7 @@ from frictionless import Package
 
 import cnbef
 from conftest import ROOT
+from made_up_page import SHARE
 
 TABLES = cnbef.load()
 
@@ -154,3 +155,11 @@ def test_load_names_the_row_with_a_stray_comma(pkg):
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(cnbef.LoadError, match=r"units\.csv, row 3: has"):
         cnbef.load(pkg.root)
+
+
+def test_load_with_validate_passes_the_package_and_names_each_row_pandera_rejects(pkg):
+    assert set(cnbef.load(pkg.root, validate=True)) == set(cnbef.load(pkg.root))
+    row = pkg.set("facts", SHARE, "value", "174.5")  # a share above 100
+    with pytest.raises(cnbef.LoadError) as raised:
+        cnbef.load(pkg.root, validate=True)
+    assert f"data/facts.csv, row {row}: value_range" in str(raised.value)

@@ -1,21 +1,22 @@
-"""Pandera schemas generated from the package's declarations, for checking your own frames.
+"""Pandera schemas generated from the package's declarations, for checking typed frames.
 
     import cnbef
+    tables = cnbef.load(validate=True)                   # raises LoadError naming file, row, column and rule
     from cnbef.validation.pandera_schemas import schemas
-    checks = schemas()                                   # one DataFrameSchema per table
-    checks["facts"].validate(my_facts, lazy=True)        # columns as cnbef.load() types them
+    schemas()["facts"].validate(my_facts, lazy=True)     # your own frame, typed as cnbef.load() types it
 
 Each schema holds, generated and never restated:
-- from the Table Schema: required and key columns not null, every constraint of
-  ``sqlchecks.CONSTRAINTS`` (pattern, enum, minimum, maximum, exclusive bounds, lengths), unique fields, the primary key, and each foreign key as an ``isin`` check
-  against the referenced table's keys (from the package you name);
-- from ``sqlchecks.SEMANTIC``: the unit dimension, value range, whole-number and period-order
-  rules, each a dataframe check that runs the rule's own query over the frame (with DuckDB),
-  so a row fails here exactly when it fails in the validator.
+- the columns from Pandera's own Frictionless support (``from_frictionless_schema``: required, unique,
+  primary key, minimum, maximum, minLength, maxLength, enum), with the two constraints it lacks
+  (exclusiveMinimum, exclusiveMaximum) and ``pattern`` as a full match, as Frictionless reads it;
+- each foreign key as an ``isin`` check named ``foreign-key`` against the referenced table's keys;
+- the semantic rules that are queries in the validator (unit_dimension, value_range, whole_number,
+  period_order) as native pandas checks named after the rule, with their parameters read from the tables.
 
-The frames are typed (a cell that did not type is missing): type errors in the text are the
-loader's and the validator's to report. The primary key is a column here: pass
-``cnbef.load()[name].reset_index()``.
+What Pandera does not check: the bytes and encoding of the files, their CSV structure and header, cell
+hygiene (invisible characters, formulas, NFC), a cell that does not type (it is missing in a typed frame,
+so only a required column notices), the semantic rules that need Python (rules.py), the derived table and
+everything against the source texts. ``cnbef validate`` checks all of them.
 """
 from __future__ import annotations
 
@@ -23,8 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cnbef.validation.checks import sqlchecks
-from cnbef.package.tables import read_descriptor, read_text_table, resource_paths, resource_schema, table_files, typed
+from cnbef.package.tables import lookup, read_descriptor, read_text_table, resource_schema, table_files, typed
 
 
 def _pandera():
@@ -32,59 +32,119 @@ def _pandera():
 
     with warnings.catch_warnings():  # pandera imports pyspark.pandas when pyspark is installed, which warns about pandas 3
         warnings.simplefilter("ignore", FutureWarning)
+        import pandera.io.pandas_io  # noqa: F401 (imported here, where its warning is silenced)
         import pandera.pandas as pa
     return pa
 
 
-# Each Table Schema constraint of sqlchecks.CONSTRAINTS as a Pandera check (with the same message).
-PANDERA_CHECKS = {
-    "pattern": lambda pa, v: lambda **kw: pa.Check.str_matches(rf"(?:{v})\Z", **kw),
-    "enum": lambda pa, v: lambda **kw: pa.Check.isin(v, **kw),
-    "minimum": lambda pa, v: lambda **kw: pa.Check.ge(v, **kw),
-    "maximum": lambda pa, v: lambda **kw: pa.Check.le(v, **kw),
-    "exclusiveMinimum": lambda pa, v: lambda **kw: pa.Check.gt(v, **kw),
-    "exclusiveMaximum": lambda pa, v: lambda **kw: pa.Check.lt(v, **kw),
-    "minLength": lambda pa, v: lambda **kw: pa.Check.str_length(min_value=v, **kw),
-    "maxLength": lambda pa, v: lambda **kw: pa.Check.str_length(max_value=v, **kw),
+# The Table Schema constraints Pandera's Frictionless support leaves out or reads differently, as checks.
+EXTRA_CHECKS = {
+    "exclusiveMinimum": lambda pa, v: pa.Check.gt(v, error="exclusiveMinimum"),
+    "exclusiveMaximum": lambda pa, v: pa.Check.lt(v, error="exclusiveMaximum"),
+    "pattern": lambda pa, v: pa.Check.str_matches(rf"(?:{v})\Z", error="pattern"),  # Pandera's own is ^p$: not for a|b
 }
 
 
-def _column_checks(pa, field: dict, references: list) -> list:
-    c = field.get("constraints", {})
-    checks = [build(pa, c[name])(error=f"{name}|{sqlchecks.CONSTRAINTS[name][1](c[name])}")
-              for name, build in PANDERA_CHECKS.items() if name in c]
-    for target, file, ref_field, keys in references:
-        checks.append(pa.Check.isin(keys, error=f"foreign-key|not found in {file} column {ref_field}"))
+def _kinds_of_facts(facts: pd.DataFrame, tables: dict) -> pd.DataFrame:
+    """Each fact's unit dimension and multiplier, and its measure kind's dimension, range and wholeness."""
+    units = tables["units"].set_index("unit_id")
+    kinds = tables["measure_kinds"].set_index("kind_id")
+    kind_id = lookup(facts["measure_id"], tables["measures"], "measure_id", "kind_id")
+    out = lookup(facts["unit_id"], units, None, ["dimension", "multiplier"]).rename(columns={"dimension": "unit_dimension"})
+    out[["kind_dimension", "min_value", "min_inclusive", "max_value", "whole_number"]] = lookup(
+        kind_id, kinds, None, ["dimension", "min_value", "min_inclusive", "max_value", "whole_number"])
+    out["base_value"] = facts["value"] * out["multiplier"]
+    return out
+
+
+def _breaks(condition: pd.Series) -> pd.Series:
+    """True where a row passes: the rule's condition for failing is not met (missing is no failure)."""
+    return ~condition.fillna(False).astype(bool)
+
+
+def _unit_dimension(k: pd.DataFrame) -> pd.Series:
+    return _breaks(k["unit_dimension"].notna() & k["kind_dimension"].notna()
+                   & (k["unit_dimension"].astype("string") != k["kind_dimension"].astype("string")))
+
+
+def _value_range(k: pd.DataFrame) -> pd.Series:
+    v, low, high = k["base_value"], k["min_value"], k["max_value"]
+    exclusive = ~k["min_inclusive"].fillna(True).astype(bool)
+    return _breaks((low.notna() & ((v < low) | (exclusive & (v == low)))) | (high.notna() & (v > high)))
+
+
+def _whole_number(k: pd.DataFrame) -> pd.Series:
+    return _breaks(k["whole_number"].fillna(False).astype(bool) & (k["base_value"] % 1 != 0))
+
+
+# rule: (tables it needs, pass/fail per fact); the same rules as sqlchecks.SEMANTIC, written for pandas.
+SEMANTIC_CHECKS = {
+    "unit_dimension": (("units", "measures", "measure_kinds"), _unit_dimension),
+    "value_range": (("units", "measures", "measure_kinds"), _value_range),
+    "whole_number": (("units", "measures", "measure_kinds"), _whole_number),
+    "period_order": ((), None),
+}
+
+
+def _semantic_checks(pa, table: str, tables: dict) -> list:
+    if table != "facts":
+        return []
+    checks = []
+    for rule, (needs, passes) in SEMANTIC_CHECKS.items():
+        if not all(n in tables for n in needs):
+            continue
+        if passes is None:  # period_order reads the fact alone
+            checks.append(pa.Check(lambda f: _breaks(f["period_start"] > f["period_end"]), name=rule))
+        else:
+            checks.append(pa.Check(lambda f, passes=passes: passes(_kinds_of_facts(f, tables)), name=rule))
     return checks
 
 
-def _semantic_check(pa, rule, table: str, lookups: dict[str, pd.DataFrame], keys: dict[str, list]):
-    """A dataframe check that runs the rule's query over the frame: True where the row passes."""
-    def passes(frame: pd.DataFrame) -> pd.Series:
-        from cnbef.validation.engines import DuckDB
-
-        engine = DuckDB()
-        try:
-            for name, lookup in {**lookups, table: frame}.items():
-                engine.register_typed(name, lookup, keys.get(name))
-            failing = {int(r["_row"]) - 2 for r in engine.rows(rule.sql)}
-        finally:
-            engine.close()
-        return pd.Series([i not in failing for i in range(len(frame))], index=frame.index)
-    return pa.Check(passes, name=rule.rule, error=f"{rule.rule}|{rule.rule} (see the validator's message for this row)")
+def _references(name: str, schema: dict, tables: dict, resources: dict) -> dict[str, list]:
+    """{column: [the keys of the referenced table]} of the table's single-column foreign keys."""
+    out = {}
+    for fk in schema.get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        target = ref.get("resource") or name
+        if len(fields) == 1 and target in tables and target in resources:
+            out.setdefault(fields[0], []).append(tables[target][ref_fields[0]].dropna().unique().tolist())
+    return out
 
 
-def _fields(fk) -> tuple[list, list, str]:
-    fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-    ref = fk["reference"]
-    return fields, ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]], ref.get("resource", "")
+def table_schema(pa, name: str, schema: dict, tables: dict, resources: dict):
+    """The DataFrameSchema of one table (primary key as a column)."""
+    from pandera.io.pandas_io import from_frictionless_schema
+
+    pk = schema.get("primaryKey") or []
+    pk = [pk] if isinstance(pk, str) else pk
+    base = from_frictionless_schema({**schema, "fields": [{**f, "constraints": {k: v for k, v in f.get("constraints", {}).items()
+                                                                                 if k not in EXTRA_CHECKS}}
+                                                          for f in schema["fields"]]})
+    references = _references(name, schema, tables, resources)
+    columns = {}
+    for field in schema["fields"]:
+        column = base.columns[field["name"]]
+        c = field.get("constraints", {})
+        extra = [build(pa, c[k]) for k, build in EXTRA_CHECKS.items() if k in c]
+        extra += [pa.Check.isin(keys, error="foreign-key") for keys in references.get(field["name"], [])]
+        column = column.set_checks(list(column.checks) + extra)
+        column.report_duplicates = "exclude_first"  # the second row of a repeated key is the wrong one, as the validator says
+        if len(pk) > 1 and field["name"] in pk:  # a column of a composite key need not be unique alone
+            column.unique = False
+        columns[field["name"]] = column
+    return pa.DataFrameSchema(columns, strict=False, coerce=True, name=name,
+                              unique=pk if len(pk) > 1 else None, report_duplicates="exclude_first",
+                              checks=_semantic_checks(pa, name, tables))
 
 
 def schemas(package_dir: Path | str | None = None, tables: dict[str, pd.DataFrame] | None = None) -> dict:
     """A Pandera DataFrameSchema for every table of the package (the installed one by default).
 
     ``tables`` (typed frames, primary keys as columns) gives the reference tables for the foreign
-    keys and the semantic rules; by default they are read from the package.
+    keys and the semantic rules, and the schemas are those of these tables; by default every table is
+    read from the package.
     """
     from cnbef.package.installed import package_dir as installed
 
@@ -94,27 +154,50 @@ def schemas(package_dir: Path | str | None = None, tables: dict[str, pd.DataFram
     declared = {name: resource_schema(package_dir, r) for name, r in resources.items()}
     if tables is None:
         tables = {name: typed(read_text_table(table_files(package_dir, r)), declared[name]) for name, r in resources.items()}
-    primary_keys = {name: schema.get("primaryKey") for name, schema in declared.items()}
-    out = {}
-    for name, schema in declared.items():
-        pk = schema.get("primaryKey", [])
-        references = {}
-        for fk in schema.get("foreignKeys", []):
-            fields, ref_fields, target = _fields(fk)
-            target = target or name
-            if len(fields) == 1 and target in tables:
-                keys = tables[target][ref_fields[0]].dropna().unique().tolist()
-                references.setdefault(fields[0], []).append((target, ", ".join(resource_paths(resources[target])), ref_fields[0], keys))
-        columns = {}
-        for field in schema["fields"]:
-            c = field.get("constraints", {})
-            columns[field["name"]] = pa.Column(nullable=not (c.get("required") or field["name"] in pk),
-                                               unique=bool(c.get("unique")) and [field["name"]] != pk,
-                                               checks=_column_checks(pa, field, references.get(field["name"], [])),
-                                               required=False, coerce=False)
-        rules = [r for r in sqlchecks.SEMANTIC if r.table == name and all(n in tables for n in r.needs)]
-        lookups = {n: tables[n] for r in rules for n in r.needs if n != name}
-        out[name] = pa.DataFrameSchema(columns, strict=False, unique=pk or None, report_duplicates="exclude_first",
-                                       checks=[_semantic_check(pa, r, name, lookups, primary_keys) for r in rules],
-                                       name=name, description=f"generated from {resources[name].get('schema')}")
-    return out
+    return {name: table_schema(pa, name, schema, tables, resources) for name, schema in declared.items() if name in tables}
+
+
+# Pandera's name of a failed check -> the validator's rule
+RULE_OF_CHECK = {"not_nullable": "constraint-error", "field_uniqueness": "unique-error", "multiple_fields_uniqueness": "primary-key",
+                 "foreign-key": "foreign-key", **{r: r for r in SEMANTIC_CHECKS}}
+
+
+def failures(schema, frame: pd.DataFrame, file: str, primary_key: list[str]) -> list[tuple[str, int, str, str]]:
+    """(file, spreadsheet row, column, rule) of every cell or row the schema rejects; the frame's index is
+    the spreadsheet row - 2, as the package's readers number it."""
+    from pandera.errors import SchemaErrors
+
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # Pandera loads its backends, pyspark.pandas among them, at the first validate
+            warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+            schema.validate(frame, lazy=True)
+        return []
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+    out = set()
+    for column, check, index in cases[["column", "check", "index"]].itertuples(index=False):
+        if index is None or pd.isna(index):
+            continue
+        check = str(check).split("(")[0]
+        rule = RULE_OF_CHECK.get(check, "constraint-error")
+        if check in SEMANTIC_CHECKS:  # a check of the whole row: Pandera lists it under every column
+            column = None
+        if rule == "unique-error" and [column] == primary_key:
+            rule = "primary-key"
+        out.add((file, int(index) + 2, None if column == schema.name or pd.isna(column) else str(column), rule))
+    return sorted(out, key=lambda f: (f[0], f[1], f[2] or "", f[3]))
+
+
+
+def loaded_failures(package_dir: Path | str, tables: dict[str, pd.DataFrame]) -> list[tuple[str, int, str | None, str]]:
+    """(file, row, column, rule) the schemas reject in the frames cnbef.load() gives (primary keys as the index)."""
+    package_dir = Path(package_dir)
+    resources = {r["name"]: r for r in read_descriptor(package_dir)["resources"]}
+    frames = {name: frame.reset_index() if frame.index.name else frame for name, frame in tables.items()}
+    found = []
+    for name, schema in schemas(package_dir, frames).items():
+        declared = resource_schema(package_dir, resources[name])
+        found += failures(schema, frames[name], resources[name]["path"], declared.get("primaryKey"))
+    return found
