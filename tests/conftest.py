@@ -94,14 +94,13 @@ def spark_session():
     engine.spark.stop()
 
 
-@pytest.fixture(params=["duckdb", "duckdb-typed-in-python", "spark"])
+@pytest.fixture(params=["duckdb", "spark"])
 def engine(request):
-    """Each engine that runs the generated queries, new for each test (DuckDB also as the in-memory path
-    uses it: its typed tables made by package.typed, not by the generated SQL)."""
+    """Each engine that runs the generated queries, new for each test."""
     from cnbef.validation.engines import DuckDB, Spark
 
-    if request.param.startswith("duckdb"):
-        return DuckDB(types="python" if request.param.endswith("python") else "sql")
+    if request.param == "duckdb":
+        return DuckDB()
     return Spark(session=request.getfixturevalue("spark_session"))
 
 

@@ -77,16 +77,15 @@ ROW_LEVEL = [n for n, spec in FAULTS.items()
                                 "unsafe_path", "missing-cell", "extra-cell", "descriptor"}]
 
 
+# Edits that need a row or unit an earlier fault of the same package has changed (the units table is damaged
+# by then, COUNT's row has a fact_id made a duplicate): they are proven one by one above.
+CLASH = {"edit-unit_hectare_for_square_metres", "edit-unit_households_for_jia", "edit-unit_said_implied_but_written"}
+
+
 def test_spark_finds_what_duckdb_finds_on_a_package_with_every_row_level_fault(pkg, spark_session):
     """Spark is slow to start a job, so its proof is one package carrying every row-level fault at once."""
-    applied = []
-    for name in ROW_LEVEL + [f"edit-{n}" for n in WRONG_EDITS]:
-        try:
-            DAMAGES[name if name.startswith("edit-") else f"fault-{name}"](pkg)
-            applied.append(name)
-        except (KeyError, ValueError, IndexError, StopIteration):  # the row an earlier fault removed
-            continue
-    assert len(applied) > 30
+    for name in [f"fault-{n}" for n in ROW_LEVEL] + [f"edit-{n}" for n in WRONG_EDITS if f"edit-{n}" not in CLASH]:
+        DAMAGES[name](pkg)  # each applies, or the test fails here: no damage is skipped silently
     duck = validate_package(pkg.root, pkg.sources, engine="duckdb")
     on_executors = Spark(session=spark_session)
     on_executors.python_on_executors_from = 1  # the rules that need Python and provenance run by Spark's tasks

@@ -126,6 +126,20 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
             outcome.rejected.append(n)
     if outcome.problems:
         return outcome
+    facts, mentions, units = _accepted(rows)
+    for table, key, letter, new in (("facts", "fact_id", "f", facts), ("excluded_mentions", "mention_id", "x", mentions)):
+        for source_id in sorted({r["source_id"] for r in new}):
+            mine = [r for r in new if r["source_id"] == source_id]
+            for r, new_id in zip(mine, _next_ids(package_dir, table, source_id, letter, len(mine))):
+                r[key] = new_id
+        outcome.added[table] = [r[key] for r in new]
+    outcome.added["units"] = [u["unit_id"] for u in units]
+    outcome.invalid = _merged_and_validated(package_dir, sources_dir, facts, mentions, units)
+    return outcome
+
+
+def _accepted(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """The facts, excluded mentions and units of the review rows decided so, as table rows."""
     facts, mentions, units = [], [], []
     for row in rows:
         decision = row["decision"].strip().lower()
@@ -139,13 +153,11 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
         elif decision == "mention":
             mentions.append({"source_id": row["source_id"].strip(), "text": row["mention_text"], "char_start": row["mention_start"].strip(),
                              "char_end": row["mention_end"].strip(), "reason": row["reason"].strip(), "note": (row.get("note") or "").strip()})
-    for table, key, letter, new in (("facts", "fact_id", "f", facts), ("excluded_mentions", "mention_id", "x", mentions)):
-        for source_id in sorted({r["source_id"] for r in new}):
-            mine = [r for r in new if r["source_id"] == source_id]
-            for r, new_id in zip(mine, _next_ids(package_dir, table, source_id, letter, len(mine))):
-                r[key] = new_id
-        outcome.added[table] = [r[key] for r in new]
-    outcome.added["units"] = [u["unit_id"] for u in units]
+    return facts, mentions, units
+
+
+def _merged_and_validated(package_dir: Path, sources_dir, facts, mentions, units) -> str | None:
+    """Merge the rows and validate; when the package is then invalid, every file is restored and the report returned."""
     files = [package_dir / "data" / f"{t}.csv" for t in MERGED]
     derived = [package_dir / flat.PATH, package_dir / flat.SCHEMA_PATH, package_dir / "datapackage.json"]
     saved = {p: p.read_bytes() for p in files + derived if p.is_file()}
@@ -161,8 +173,8 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
         raise
     if not report.valid:
         _restore(saved)
-        outcome.invalid = report.as_text()
-    return outcome
+        return report.as_text()
+    return None
 
 
 def _restore(saved: dict) -> None:

@@ -295,7 +295,24 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
         row["value"] = format(parse_numeral(token.removeprefix("第")), "f")
     except ValueError as exc:
         notes.append(str(exc))
-    after = _unbroken(text[b:b + 16])
+    rest = _propose_unit(row, token, _unbroken(text[b:b + 16]), written_at, notes)
+    before = _unbroken(text[max(lo, a - 4):a])
+    row["qualifier"], row["qualifier_text"] = _qualifier(before, rest)
+    _propose_period(row, _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a]), page, notes)
+    clause = row["quote"]
+    row["claim_type"] = next((kind for kind, cue in CLAIM_CUES if re.search(cue, clause)), "achieved")
+    region, how = _region(text, a, span, regions)
+    row["region_id"] = region or ""
+    measure, score = _measure(_unbroken(text[q0:a]), measures)
+    row["measure_id"] = measure or ""
+    notes.append(f"region: {how}")
+    notes.append(f"measure: {'guessed from its Chinese name' if measure else 'none of measures.csv fits: add one'}")
+    row["status"] = "; ".join(notes)
+    return row
+
+
+def _propose_unit(row: dict, token: str, after: str, written_at, notes: list[str]) -> str:
+    """The unit written after the numeral into row; the text after the unit."""
     found = written_at(after) or written_at(_to_simplified()(after))
     if found:
         unit_id, length = found[0]
@@ -311,11 +328,12 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
         notes.append(f"unit {guess.group()!r} is not in units.csv: add it there, or set unit_implied" if guess
                      else "no unit written: set unit_id and explain in the note")
         rest = after
-    before = _unbroken(text[max(lo, a - 4):a])
-    row["qualifier"], row["qualifier_text"] = _qualifier(before, rest)
-    # The nearest period expression before the number in its paragraph: a period written once at the
-    # head of a paragraph (2022年，…。…) holds for the sentences that follow it.
-    paragraph = _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a])
+    return rest
+
+
+def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
+    """The nearest period expression before the number in its paragraph, into row: a period written once at
+    the head of a paragraph (2022年，…。…) holds for the sentences that follow it."""
     period = None
     simplified = _to_simplified()(paragraph)
     since, stock = False, None
@@ -336,16 +354,6 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     else:
         row["period_inferred"] = "false"
         notes.append("no period expression found: fill the period or leave it empty with a note")
-    clause = row["quote"]
-    row["claim_type"] = next((kind for kind, cue in CLAIM_CUES if re.search(cue, clause)), "achieved")
-    region, how = _region(text, a, span, regions)
-    row["region_id"] = region or ""
-    measure, score = _measure(_unbroken(text[q0:a]), measures)
-    row["measure_id"] = measure or ""
-    notes.append(f"region: {how}")
-    notes.append(f"measure: {'guessed from its Chinese name' if measure else 'none of measures.csv fits: add one'}")
-    row["status"] = "; ".join(notes)
-    return row
 
 
 def write_review(rows: list[dict], out: Path) -> Path:

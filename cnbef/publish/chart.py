@@ -26,16 +26,14 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
-import matplotlib
+import matplotlib.style
+import pandas as pd
+# A Figure made directly draws with Agg when saved (no pyplot, no display, no global backend switched);
+# its output is reproducible for given matplotlib/Pillow versions.
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-matplotlib.use("Agg")  # no display needed; Agg output is reproducible for given matplotlib/Pillow versions
-
-import pandas as pd  # noqa: E402
-import matplotlib.style  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from cnbef.package.tables import read_text_table  # noqa: E402
+from cnbef.package.tables import read_text_table
 
 GROWTH, MONEY = "growth_rate", "monetary_amount"
 YI = Decimal(100_000_000)  # 亿 = 10^8: the monetary panel's unit is 100 million yuan

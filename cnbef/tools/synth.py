@@ -13,6 +13,7 @@ import json
 import random
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -102,52 +103,68 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, par
                              "name_zh": [f"{z}高新区（{c}）" for z, c in zip(counties.name_zh[:500], counties.region_id[:500])],
                              "name_en": [f"High-tech zone {c}" for c in counties.region_id[:500]],
                              "entity_type": "industrial_park", "region_id": counties.region_id[:500], "note": ""})
-    entity_ids = list(entities.entity_id)
-    facts, sources, documents, policies, mentions = [], [], [], [], []
+    page = SimpleNamespace(rng=rng, n=n, county_rows=county_rows, all_regions=all_regions, measures=measures,
+                           units_by_dimension=units_by_dimension, entity_ids=list(entities.entity_id),
+                           facts=[], sources=[], policies=[], mentions=[])
+    documents = []
     articles = -(-n // FACTS_PER_ARTICLE)
     for d in range(-(-articles // ARTICLES_PER_DOCUMENT)):
-        doc_id = f"{d:03d}_{hashlib.sha256(str(d).encode()).hexdigest()[:16]}" if d < 1000 else None
-        doc_id = doc_id or f"{d % 1000:03d}_{hashlib.sha256(str(d).encode()).hexdigest()[:16]}"
+        doc_id = f"{d % 1000:03d}_{hashlib.sha256(str(d).encode()).hexdigest()[:16]}"
         text = "\n"
-        for a in range(ARTICLES_PER_DOCUMENT):
-            article = d * ARTICLES_PER_DOCUMENT + a
-            if article >= articles:
-                break
-            county = county_rows[rng.randrange(len(county_rows))]
-            sid = f"s{article:06d}"
-            title = f"{county.name_zh}持续优化营商环境"
-            start = len(text)
-            text += title + "\n\n"
-            pstart = len(text) + 2
-            text += "近日印发《关于优化营商环境的若干措施》。"
-            policies.append((f"{sid}-p01", sid, "关于优化营商环境的若干措施", "Several measures to optimise the business environment",
-                             county.region_id, "", "", "印发", "印发《关于优化营商环境的若干措施》", pstart, pstart + 17, ""))
-            mstart = len(text) + 3
-            text += "记者于12月12日采访。\n\n"
-            mentions.append((f"{sid}-x01", sid, "12月12日", mstart, mstart + 6, "event_date", "date of the interview"))
-            for k in range(min(FACTS_PER_ARTICLE, n - article * FACTS_PER_ARTICLE)):
-                region = county if rng.random() < 0.8 else all_regions[rng.randrange(len(all_regions))]
-                measure = measures[rng.randrange(len(measures))]
-                entity = entity_ids[rng.randrange(500)] if rng.random() < 0.1 else ""
-                body, lead, written, unit_id, (qualifier, qtext) = _fact(rng, region.name_zh, measure, units_by_dimension, entity)
-                q0 = len(text)
-                text += body + ("。\n\n" if k % 10 == 9 else "；")
-                month = rng.randint(1, 11)
-                end_of_month = MONTH_ENDS[month]
-                facts.append((f"{sid}-f{k + 1:03d}", sid, region.region_id, entity, measure.measure_id, written.removeprefix("第"),
-                              written, unit_id, "false", qualifier, qtext, "achieved", "2022-01-01",
-                              end_of_month,
-                              f"2022年1月~{month}月", "false", body, q0, q0 + len(body), q0 + lead, ""))
-            end = len(text.rstrip("；\n"))
-            sources.append((sid, doc_id, start, end, "news_brief", title, "", f"Synthetic article {article}", "", "", "", "",
-                            "", county.region_id, "synthetic"))
+        for article in range(d * ARTICLES_PER_DOCUMENT, min(articles, (d + 1) * ARTICLES_PER_DOCUMENT)):
+            text = _article(page, article, doc_id, text)
         path = out / "sources" / f"{doc_id}.txt"
         raw = text.encode("utf-8")
         path.write_bytes(raw)
         documents.append((doc_id, path.name, hashlib.sha256(raw).hexdigest(), len(text), len(raw), "synthetic page", "context",
                           "2022-12-01", "2022-12-31", "synthetic"))
-    tables = {"documents": documents, "sources": sources, "regions": region_table, "entities": entities,
-              "facts": facts, "policies": policies, "excluded_mentions": mentions}
+    tables = {"documents": documents, "sources": page.sources, "regions": region_table, "entities": entities,
+              "facts": page.facts, "policies": page.policies, "excluded_mentions": page.mentions}
+    _write(out, descriptor, tables)
+    if part_rows:  # facts stored as parts of at most part_rows rows (cnbef parts)
+        from cnbef.package.parts import split
+
+        split(out, "facts", part_rows)
+    return out
+
+
+def _article(page, article: int, doc_id: str, text: str) -> str:
+    """The page's text with one more article, and the article's rows added to the page's tables."""
+    rng, facts, sources, policies, mentions = page.rng, page.facts, page.sources, page.policies, page.mentions
+    county_rows, all_regions, measures, n = page.county_rows, page.all_regions, page.measures, page.n
+    county = county_rows[rng.randrange(len(county_rows))]
+    sid = f"s{article:06d}"
+    title = f"{county.name_zh}持续优化营商环境"
+    start = len(text)
+    text += title + "\n\n"
+    pstart = len(text) + 2
+    text += "近日印发《关于优化营商环境的若干措施》。"
+    policies.append((f"{sid}-p01", sid, "关于优化营商环境的若干措施", "Several measures to optimise the business environment",
+                     county.region_id, "", "", "印发", "印发《关于优化营商环境的若干措施》", pstart, pstart + 17, ""))
+    mstart = len(text) + 3
+    text += "记者于12月12日采访。\n\n"
+    mentions.append((f"{sid}-x01", sid, "12月12日", mstart, mstart + 6, "event_date", "date of the interview"))
+    for k in range(min(FACTS_PER_ARTICLE, n - article * FACTS_PER_ARTICLE)):
+        region = county if rng.random() < 0.8 else all_regions[rng.randrange(len(all_regions))]
+        measure = measures[rng.randrange(len(measures))]
+        entity = page.entity_ids[rng.randrange(500)] if rng.random() < 0.1 else ""
+        body, lead, written, unit_id, (qualifier, qtext) = _fact(rng, region.name_zh, measure, page.units_by_dimension, entity)
+        q0 = len(text)
+        text += body + ("。\n\n" if k % 10 == 9 else "；")
+        month = rng.randint(1, 11)
+        end_of_month = MONTH_ENDS[month]
+        facts.append((f"{sid}-f{k + 1:03d}", sid, region.region_id, entity, measure.measure_id, written.removeprefix("第"),
+                      written, unit_id, "false", qualifier, qtext, "achieved", "2022-01-01",
+                      end_of_month,
+                      f"2022年1月~{month}月", "false", body, q0, q0 + len(body), q0 + lead, ""))
+    end = len(text.rstrip("；\n"))
+    sources.append((sid, doc_id, start, end, "news_brief", title, "", f"Synthetic article {article}", "", "", "", "",
+                    "", county.region_id, "synthetic"))
+    return text
+
+
+def _write(out: Path, descriptor: dict, tables: dict) -> None:
+    """Each table as CSV, sorted by its key, and the descriptor with its metadata."""
     for res in descriptor["resources"]:
         name = res["name"]
         if name not in tables:
@@ -157,8 +174,3 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, par
         frame[columns].sort_values(columns[0]).to_csv(out / res["path"], index=False, lineterminator="\n")
     (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_descriptor(out, refreshed(out))
-    if part_rows:  # facts stored as parts of at most part_rows rows (cnbef parts)
-        from cnbef.package.parts import split
-
-        split(out, "facts", part_rows)
-    return out

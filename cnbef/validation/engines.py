@@ -52,11 +52,10 @@ class Engine:
                                             for n in self.columns))
         return {r["name"]: r["n"] for r in rows}
 
-    def build_views(self, schemas: dict[str, dict], typed: frozenset = frozenset()) -> None:
-        """The typed table of each registered table (but those ``typed`` already) and the first-row view of each keyed one."""
+    def build_views(self, schemas: dict[str, dict]) -> None:
+        """The typed table of each registered table (typed by the generated SQL) and the first-row view of each keyed one."""
         for name, columns in self.columns.items():
-            if name not in typed:
-                self._create_table(name, sqlchecks.typed_view(name, schemas[name], columns))
+            self._create_table(name, sqlchecks.typed_view(name, schemas[name], columns))
             key = schemas[name].get("primaryKey") or []
             if key and all(k in columns for k in key):
                 self._create_view(name + "__one", sqlchecks.first_rows_view(name, key))
@@ -129,20 +128,6 @@ class Engine:
         return self._problems(file, check, rows)
 
 
-def typed_table(text: pa.Table, frame, schema: dict) -> pa.Table:
-    """The typed table as Arrow: the text table's strings, and the other columns as ``package.typed`` typed them."""
-    fields = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
-    columns = {}
-    for name in text.column_names:
-        kind = fields.get(name, "string")
-        if kind == "string" or name == "_row":
-            columns[name] = text.column(name)
-        else:
-            array = pa.array(frame[name].array, from_pandas=True)
-            columns[name] = array.cast(pa.date32()) if kind == "date" else array
-    return pa.table(columns)
-
-
 def text_table(frame) -> pa.Table:
     """A text frame (index = spreadsheet row - 2) as an Arrow table of strings with ``_row``."""
     columns = {"_row": pa.array((frame.index.to_numpy() + 2).astype("int64"))}
@@ -156,15 +141,10 @@ class DuckDB(Engine):
 
     name = "duckdb"
 
-    def __init__(self, memory_limit: str | None = None, threads: int | None = None, temp_directory: str | None = None,
-                 types: str = "sql"):
-        """``types="python"``: a frame's typed table is the one ``package.typed`` makes (the in-memory path has it
-        already; typing a million rows again in SQL cost a second), instead of the generated ``typed_view``.
-        Both are derived from the Table Schemas; the engine-equality tests hold them to the same findings."""
+    def __init__(self, memory_limit: str | None = None, threads: int | None = None, temp_directory: str | None = None):
         super().__init__()
         import duckdb
 
-        self.types, self._frames = types, {}
         config = {"preserve_insertion_order": True}
         if memory_limit:
             config["memory_limit"] = memory_limit
@@ -176,30 +156,11 @@ class DuckDB(Engine):
         self.con.execute("CREATE MACRO full_match(s, p) AS regexp_full_match(s, p)")
         self.con.execute("CREATE MACRO finds(s, p) AS regexp_matches(s, p)")
 
-    def register_frame(self, name: str, frame, typed=None) -> None:
-        """The text frame; with ``types="python"``, also its typed frame (typed here when not given)."""
-        text = text_table(frame)
-        self.con.register(name + "__arrow", text)
+    def register_frame(self, name: str, frame) -> None:
+        """The text frame; the generated typed_view types it."""
+        self.con.register(name + "__arrow", text_table(frame))
         self._create_view(name + "__text", f"SELECT * FROM {sqlchecks.q(name + '__arrow')}")
         self.columns[name] = list(frame.columns)
-        if self.types == "python":
-            self._frames[name] = (text, frame, typed)
-
-    def build_views(self, schemas: dict[str, dict], typed: frozenset = frozenset()) -> None:
-        from cnbef.package.tables import typed as typed_frame
-
-        for name, (text, frame, typed_) in self._frames.items():
-            table = typed_table(text, typed_ if typed_ is not None else typed_frame(frame, schemas[name]), schemas[name])
-            self.con.register(name + "__typed", table)
-            self._create_view(name, f"SELECT * FROM {sqlchecks.q(name + '__typed')}")
-        super().build_views(schemas, typed | frozenset(self._frames))
-
-    def register_typed(self, name: str, frame, key: list[str] | None = None) -> None:
-        """A frame already typed (as cnbef.load() or typed() makes it), rows numbered by position."""
-        self.con.register(name + "__arrow", frame.reset_index(drop=True).assign(_row=range(2, len(frame) + 2)))
-        self._create_view(name, f"SELECT * FROM {sqlchecks.q(name + '__arrow')}")
-        if key:
-            self._create_view(name + "__one", sqlchecks.first_rows_view(name, key))
 
     def register_csv(self, name: str, paths: list[Path], columns: list[str]) -> None:
         """The files read as text by DuckDB, strictly (no sniffing; a ragged row is an error, not a skipped row).

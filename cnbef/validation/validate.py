@@ -395,9 +395,11 @@ def _check_rows(package_dir, sources_dir, engine, entries, report, say, unsafe, 
 
     tables, texts, files, schemas = read_tables(package_dir, entries, report, say)
     say("checking cells, types, constraints, keys and the semantic rules that are queries")
-    # DuckDB runs the queries without holding the GIL: the engine works on them while the Python rules run
+    # DuckDB runs the queries without holding the GIL: on one core of its own, while the Python rules run on the other
+    from cnbef.validation.engines import DuckDB
+
     with ThreadPoolExecutor(1, thread_name_prefix="duckdb") as engine_thread:
-        queries = engine_thread.submit(query_problems, texts, files, schemas, typed=tables)
+        queries = engine_thread.submit(query_problems, texts, files, schemas, DuckDB(threads=1))
         say("checking semantic rules")
         python_rules = [p for rule_name, rule in RULES.items() for p in guarded(rule_name, rule, tables, files)]
         provenance_problems, provenance_skipped = provenance.run(tables, files, sources_dir, say)
@@ -420,18 +422,14 @@ def _finish(report: Report, earlier: list[Problem], say, parts: dict[str, list[s
     return report
 
 
-def query_problems(texts: dict, files: dict, schemas: dict, engine=None, typed: dict | None = None) -> list[Problem]:
-    """The generated queries (types, constraints, keys, semantic rules) over the tables as read; with ``typed``
-    (the typed frames of the in-memory path), DuckDB takes its typed tables from them."""
+def query_problems(texts: dict, files: dict, schemas: dict, engine=None) -> list[Problem]:
+    """The generated queries (types, constraints, keys, semantic rules) over the tables as read."""
     from cnbef.validation.engines import DuckDB
 
-    engine = engine or DuckDB(types="python" if typed is not None else "sql")
+    engine = engine or DuckDB()
     try:
         for name, text in texts.items():
-            if typed is not None and getattr(engine, "types", None) == "python":
-                engine.register_frame(name, text, typed.get(name))
-            else:
-                engine.register_frame(name, text)
+            engine.register_frame(name, text)
         engine.build_views(schemas)
         return engine.problems(schemas, files)
     finally:

@@ -196,29 +196,32 @@ def relative_period(tables, files):
     start, end, inferred = rows["period_start"], rows["period_end"], rows["period_inferred"]
     as_written = resolved & (start == want_start).fillna(False) & (end == want_end).fillna(False) & \
         (inferred.isna() | (inferred == want_inferred)).fillna(False)
+    return [p for i in keys.index[(~as_written).to_numpy(dtype=bool)]  # the few rows to explain, one by one
+            for p in _period_problems(i, f, files["facts"], keys.at[i, "text"], keys.at[i, "year"],
+                                      readings[(keys.at[i, "text"], keys.at[i, "year"])], dates)]
+
+
+def _period_problems(i, f, file, text, y, period, dates) -> list[Problem]:
+    """Why fact row i does not hold what its period text, read against its document's year, stands for."""
+    start, end, inferred = f.at[i, "period_start"], f.at[i, "period_end"], f.at[i, "period_inferred"]
+    if period is None:
+        if not (pd.isna(y) and periods.needs_year(text)):
+            return []
+        basis = dates.at[i, "date_basis"]
+        return [Problem(file, _row(i), "period_text", "relative_period", text,
+                        f"needs the document's year, but document {dates.at[i, 'document_id']} has "
+                        f"{'no known date (date_basis unknown)' if basis == 'unknown' else 'dates in different years'}; "
+                        f"leave period_start and period_end empty and say so in the note")]
     problems = []
-    for i in keys.index[(~as_written).to_numpy(dtype=bool)]:  # the few rows to explain, one by one
-        text, y = keys.at[i, "text"], keys.at[i, "year"]
-        period = readings[(text, y)]
-        start, end, inferred = f.at[i, "period_start"], f.at[i, "period_end"], f.at[i, "period_inferred"]
-        if period is None:
-            if pd.isna(y) and periods.needs_year(text):
-                basis = dates.at[i, "date_basis"]
-                problems.append(Problem(files["facts"], _row(i), "period_text", "relative_period", text,
-                                        f"needs the document's year, but document {dates.at[i, 'document_id']} has "
-                                        f"{'no known date (date_basis unknown)' if basis == 'unknown' else 'dates in different years'}; "
-                                        f"leave period_start and period_end empty and say so in the note"))
-            continue
-        for column, value, want in (("period_start", start, period.start), ("period_end", end, period.end)):
-            if pd.isna(value) or value != pd.Timestamp(want):
-                problems.append(Problem(files["facts"], _row(i), column, "relative_period",
-                                        None if pd.isna(value) else f"{value:%Y-%m-%d}",
-                                        f"period_text {text!r} on a document dated {y if pd.notna(y) else period.start.year} reads as "
-                                        f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"))
-        if pd.notna(inferred) and bool(inferred) != period.inferred:
-            problems.append(Problem(files["facts"], _row(i), "period_inferred", "relative_period", str(bool(inferred)).lower(),
-                                    f"period_text {text!r} {'takes its year from the document date' if period.inferred else 'writes its year'}, "
-                                    f"so period_inferred must be {str(period.inferred).lower()}"))
+    for column, value, want in (("period_start", start, period.start), ("period_end", end, period.end)):
+        if pd.isna(value) or value != pd.Timestamp(want):
+            problems.append(Problem(file, _row(i), column, "relative_period", None if pd.isna(value) else f"{value:%Y-%m-%d}",
+                                    f"period_text {text!r} on a document dated {y if pd.notna(y) else period.start.year} reads as "
+                                    f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"))
+    if pd.notna(inferred) and bool(inferred) != period.inferred:
+        problems.append(Problem(file, _row(i), "period_inferred", "relative_period", str(bool(inferred)).lower(),
+                                f"period_text {text!r} {'takes its year from the document date' if period.inferred else 'writes its year'}, "
+                                f"so period_inferred must be {str(period.inferred).lower()}"))
     return problems
 
 
