@@ -209,3 +209,14 @@ def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
     outcome = add(fresh.root, write_review(rows, tmp_path / "review.csv"), fresh.sources)
     assert outcome.ok, outcome.problems or outcome.invalid
     assert outcome.added["units"] == [m2]
+
+
+def test_add_leaves_nothing_in_the_temporary_folder(fresh, tmp_path, monkeypatch):
+    import tempfile
+
+    review = _review(fresh, tmp_path)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert add(fresh.root, review, fresh.sources).ok
+    assert list(scratch.iterdir()) == []

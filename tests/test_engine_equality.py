@@ -12,6 +12,7 @@ import pytest
 from cnbef.validation.checks import sqlchecks
 from cnbef.validation.engines import DuckDB, Spark
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema, typed
+from cnbef.validation.pandera_schemas import RULES_HELD
 from cnbef.validation.registry import REGISTRY
 from cnbef.validation.validate import validate_package
 from made_up_page import GROWTH
@@ -99,7 +100,7 @@ def test_spark_finds_what_duckdb_finds_on_a_package_with_every_row_level_fault(p
 
 # ---- Pandera ------------------------------------------------------------------------------------
 
-IN_PANDERA = {"constraint-error", "primary-key", "unique-error", "foreign-key"} | {r.rule for r in sqlchecks.SEMANTIC}
+IN_PANDERA = set(RULES_HELD)
 # Problems of a file's bytes, structure or header, and of the descriptor: the readers' to report, before any frame
 # is typed. Pandera is compared with the engines on the other files.
 STRUCTURAL = {"encoding", "bom", "line_endings", "blank_line", "empty_file", "empty_table", "missing-label", "extra-label",

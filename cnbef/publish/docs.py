@@ -73,9 +73,16 @@ def figures(package_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pandera_line() -> str:
+    from cnbef.validation.pandera_schemas import RULES_HELD, rules_not_held
+
+    return (f"`cnbef.load(validate=True)` (Pandera) holds {', '.join(f'`{r}`' for r in RULES_HELD)}; "
+            f"it does not hold {', '.join(f'`{r}`' for r in rules_not_held())}.\n")
+
+
 # file: {block name: what builds it}
 BLOCKS = {"README.md": {"package-figures": figures}, "docs/data-dictionary.md": {"data-dictionary": data_dictionary},
-          "docs/validation.md": {"rule-list": lambda package_dir: rule_list()}}
+          "docs/validation.md": {"rule-list": lambda package_dir: rule_list() + pandera_line()}}
 
 
 def render(text: str, package_dir: Path, blocks: dict | None = None) -> str:

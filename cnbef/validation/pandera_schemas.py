@@ -157,6 +157,16 @@ def schemas(package_dir: Path | str | None = None, tables: dict[str, pd.DataFram
     return {name: table_schema(pa, name, schema, tables, resources) for name, schema in declared.items() if name in tables}
 
 
+# The validator's rules the schemas hold; every other rule of the registry is cnbef validate's alone.
+RULES_HELD = ("constraint-error", "primary-key", "unique-error", "foreign-key", *SEMANTIC_CHECKS)
+
+
+def rules_not_held() -> list[str]:
+    from cnbef.validation.registry import REGISTRY
+
+    return [name for name in REGISTRY if name not in RULES_HELD]
+
+
 # Pandera's name of a failed check -> the validator's rule
 RULE_OF_CHECK = {"not_nullable": "constraint-error", "field_uniqueness": "unique-error", "multiple_fields_uniqueness": "primary-key",
                  "foreign-key": "foreign-key", **{r: r for r in SEMANTIC_CHECKS}}
