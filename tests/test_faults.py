@@ -182,14 +182,16 @@ def test_cli_exits_1_without_traceback(pkg, name):
     assert FAULTS[name][1] in done.stdout
 
 
-def test_large_file_encoding_is_checked_by_the_reader(pkg, monkeypatch):
-    """Past LARGE_FILE bytes the UTF-8 check is the CSV reader's; the message is the same."""
+def test_an_encoding_fault_past_the_first_chunk_is_found_by_the_streamed_read(pkg, monkeypatch):
+    """Each file is read in chunks (CHUNK bytes); a GB18030 byte in a later chunk is found, and named, all the same:
+    by the streamed decoder out of core, by Arrow's reader in memory."""
     import cnbef.validation.checks.files
-    monkeypatch.setattr(cnbef.validation.checks.files, "LARGE_FILE", 0)
+    monkeypatch.setattr(cnbef.validation.checks.files, "CHUNK", 64)
     FAULTS["gbk_encoding"][0](pkg)
-    report = validate_package(pkg.root)
-    (problem,) = [p for p in report.problems if p.file == "data/facts.csv" and p.rule == "encoding"]
-    assert "GB18030" in problem.message
+    for engine in ("duckdb", "fast"):
+        report = validate_package(pkg.root, engine=engine)
+        (problem,) = [p for p in report.problems if p.file == "data/facts.csv" and p.rule == "encoding"]
+        assert "GB18030" in problem.message and problem.row > 1, engine
 
 
 def test_the_safe_characters_are_invisible_free_and_nfc_inert():

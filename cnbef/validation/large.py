@@ -1,6 +1,6 @@
 """Validating a package larger than memory: the tables stay in the engine, the Python runs per document.
 
-- Each file is read once in chunks for its size, hash, encoding, line endings and blank lines.
+- Each file is read once in chunks for its size, hash, encoding, line endings and blank lines (checks/files.py).
 - The engine reads each well-formed CSV itself (DuckDB: out of core, under a memory limit). A
   file with a broken structure (a ragged row, a blank line, a wrong header) is read in memory
   instead, so that its problems are located the way the small path locates them.
@@ -11,70 +11,17 @@
 """
 from __future__ import annotations
 
-import codecs
 import sys
 from functools import partial
 from pathlib import Path
 
 from cnbef.validation.checks import provenance
-from cnbef.validation.checks.files import BOM, blank_line, bom_problem, empty_file, line_endings, not_utf8
-from cnbef.package.metadata import Stream
 from cnbef.package.tables import header_of, typed
 from cnbef.validation.report import Problem, guarded
 from cnbef.validation.checks.rules import RULES
 from cnbef.validation.checks.schema_checks import label_problems
 
-CHUNK = 64 * 2**20
 BATCH_FACTS = 200_000  # rows of the largest table per batch of documents
-
-
-def scan_files(label: str, files: list[str], paths: list[Path], resource: dict) -> tuple[list[Problem], bool]:
-    """A table's files (one, or the parts of a multi-part table) each scanned once; the size and hash
-    of the table as Frictionless reads it against the descriptor. And whether every file can be parsed."""
-    from cnbef.validation.checks.files import metadata_problems
-
-    stream, problems, parseable = Stream(), [], True
-    for file, path in zip(files, paths):
-        found, ok = scan_file(file, path, resource, stream.part())
-        problems += found
-        parseable = parseable and ok
-        if any(p.rule in ("encoding", "empty_file") for p in found):
-            return problems, False
-    return problems + metadata_problems(label, stream.stats(), resource), parseable
-
-
-def scan_file(file: str, path: Path, resource: dict, feed) -> tuple[list[Problem], bool]:
-    """Encoding, BOM, line endings and blank lines in one pass, the bytes fed to ``feed``; and whether it can be parsed."""
-    size, line, previous = 0, 1, b""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    problems, first = [], True
-    cr_found = blank_found = False
-    wants_bom = str(resource.get("encoding", "utf-8")).lower().replace("_", "-") == "utf-8-sig"
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            feed(chunk)
-            size += len(chunk)
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                return not_utf8(file, path.read_bytes()), False  # a broken file: read whole to say where
-            if first:
-                first = False
-                if chunk.startswith(BOM) != wants_bom:
-                    problems.append(bom_problem(file, wants_bom))
-            joined = previous + chunk
-            if not cr_found and b"\r" in chunk:
-                cr_found = True
-                problems.append(line_endings(file, line + chunk.count(b"\n", 0, chunk.find(b"\r"))))
-            blank = joined.find(b"\n\n")
-            if not blank_found and blank >= 0:
-                blank_found = True
-                problems.append(blank_line(file, line - previous.count(b"\n") + joined.count(b"\n", 0, blank) + 1))
-            line += chunk.count(b"\n")
-            previous = chunk[-1:]
-    if size == 0 or (size < CHUNK and path.read_bytes().isspace()):
-        return [empty_file(file)], False
-    return problems, not (cr_found or blank_found)
 
 
 def register(engine, name: str, files: list[str], paths: list[Path], schema: dict, parseable: bool, in_memory) -> list[Problem]:

@@ -29,7 +29,7 @@ class Rule:
 LAYERS = [
     Layer("descriptor", "validation/checks/contract.py, validation/checks/files.py, Frictionless's profiles",
           "datapackage.json and the Table Schemas, before any table is read"),
-    Layer("files", "validation/checks/files.py, validation/checks/schema_checks.py, validation/validate.py, validation/large.py",
+    Layer("files", "validation/checks/files.py, validation/checks/schema_checks.py, validation/validate.py",
           "each file's bytes, encoding, CSV structure and header"),
     Layer("cells", "validation/checks/sqlchecks.py (generated from schemas/*.json), validation/checks/files.py (what a suspect character is)",
           "each cell against its Table Schema, as queries every engine runs"),

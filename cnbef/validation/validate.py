@@ -1,17 +1,16 @@
 """The one validate command: descriptor, files, generated queries, Python rules, provenance.
 
-Where each check runs (each rule declared once):
-- Frictionless: the descriptor and every Table Schema against their profiles (in a forked child
-  while the tables are read, when Frictionless is not imported yet: its import is slow). With
+Where each check runs (each rule declared once, in registry.py):
+- Frictionless: the descriptor and every Table Schema against their profiles. With
   ``engine="frictionless"`` it also re-checks every row (types, constraints, keys,
   labels, bytes/hash) — slow, kept to prove that both paths agree.
-- ``files.py``: encodings, line endings, unsafe paths; bytes and sha256 (``large.py``
-  streams the same checks for the out-of-core engines).
-- ``sqlchecks.py``: queries generated from the Table Schemas (types, constraints, keys,
+- ``checks/files.py``: encodings, BOM, line endings, blank lines, bytes and sha256, each file read once
+  in chunks (every engine); unsafe paths; what a suspect cell character is.
+- ``checks/sqlchecks.py``: queries generated from the Table Schemas (types, constraints, keys,
   cell hygiene) and the semantic rules that are queries; ``engines.py`` runs them on
   DuckDB (in memory for ``fast``, out of core for ``duckdb``) or Spark.
-- ``rules.py``: the semantic rules that need Python; ``flat.py``: the derived table is current.
-- ``provenance.py``: against the source texts, when they are given.
+- ``checks/rules.py``: the semantic rules that need Python; ``flat.py``: the derived table is current.
+- ``checks/provenance.py``: against the source texts, when they are given.
 """
 from __future__ import annotations
 
@@ -26,8 +25,7 @@ from cnbef.validation.checks import contract
 from cnbef.package import flat
 from cnbef.validation import large
 from cnbef.validation.checks import provenance
-from cnbef.validation.checks.files import HINTED_RULES, descriptor_problems, encoding_problems, hint, metadata_problems, not_utf8
-from cnbef.package.metadata import parts_stats
+from cnbef.validation.checks.files import HINTED_RULES, descriptor_problems, hint, not_utf8, scan_files
 from cnbef.package.tables import (ROW_SPAN, DescriptorError, UsageError, read_csv_cells, read_descriptor, resource_paths,
                                   resource_schema, typed, unsafe_path, unsafe_paths)
 from cnbef.validation.report import Problem, Report, guarded
@@ -113,10 +111,6 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
             except Exception as exc:  # Frictionless stops on some malformed schemas (a field that is not an object)
                 problems.append(Problem(res["schema"], None, None, "schema-error", None, f"is not a valid Table Schema ({exc})"))
     return problems
-
-
-def _metadata_problems(path: str, raws: list[bytes], resource: dict) -> list[Problem]:
-    return metadata_problems(path, parts_stats(raws), resource)
 
 
 def _odd_row_problems(path: str, header: list[str], odd: list[tuple[int, int, int, str]]) -> list[Problem]:
@@ -243,7 +237,7 @@ def _broken_csv(path: str, exc: Exception) -> Problem:
                                                             f"look for a quote (\") opened but never closed")
 
 
-def read_parts(paths: list[str], fulls: list[Path], schema: dict, raws: list[bytes] | None = None):
+def read_parts(paths: list[str], fulls: list[Path], schema: dict):
     """(text frame, problems) of a table, its parts one after the other (rows numbered as ROW_SPAN says);
     the frame is None when a part's CSV structure is broken."""
     frames, problems = [], []
@@ -251,7 +245,7 @@ def read_parts(paths: list[str], fulls: list[Path], schema: dict, raws: list[byt
         try:
             text, odd = read_csv_cells(full)
         except Exception as exc:  # broken CSV: reported, the other tables still checked
-            return None, problems + ((raws and not_utf8(path, raws[k])) or [_broken_csv(path, exc)])
+            return None, problems + (not_utf8(path, full.read_bytes()) or [_broken_csv(path, exc)])
         problems += _odd_row_problems(path, list(text.columns), odd)
         labels, text = label_problems(path, text, schema)
         problems += labels
@@ -268,15 +262,13 @@ def read_tables(package_dir: Path, entries: list, report: Report, progress: Prog
     """Typed frames, their text, files and schemas for every resource that could be read."""
     tables, texts, files, schemas = {}, {}, {}, {}
     for res, name, paths, fulls, schema in _each_readable(package_dir, entries, report, files):
-        raws = [full.read_bytes() for full in fulls]
-        report.add(_metadata_problems(files[name], raws, res))
-        fatal = [p for path, raw in zip(paths, raws) for p in encoding_problems(path, raw, res.get("encoding", "utf-8"))]
-        report.add(fatal)
-        if any(p.rule in ("encoding", "empty_file") for p in fatal):
+        found, _ = scan_files(files[name], paths, fulls, res, decode=False)
+        report.add(found)
+        if any(p.rule in ("encoding", "empty_file") for p in found):
             continue
-        progress(f"reading {files[name]} ({sum(map(len, raws)) / 1e6:.1f} MB)")
+        progress(f"reading {files[name]} ({sum(f.stat().st_size for f in fulls) / 1e6:.1f} MB)")
         schemas[name] = schema
-        text, problems = read_parts(paths, fulls, schema, raws)
+        text, problems = read_parts(paths, fulls, schema)
         report.add(problems)
         if text is None:
             continue
@@ -292,7 +284,7 @@ def read_into_engine(package_dir: Path, entries: list, report: Report, progress:
     files, schemas = {}, {}
     for res, name, paths, fulls, schema in _each_readable(package_dir, entries, report, files):
         progress(f"reading {files[name]} ({sum(f.stat().st_size for f in fulls) / 1e6:.1f} MB)")
-        found, parseable = large.scan_files(files[name], paths, fulls, res)
+        found, parseable = scan_files(files[name], paths, fulls, res)
         report.add(found)
         if any(p.rule in ("encoding", "empty_file") for p in found):
             continue

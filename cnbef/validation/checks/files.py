@@ -7,14 +7,16 @@ and never start like a spreadsheet formula.
 """
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from pathlib import Path
 
+from cnbef.package.metadata import Stream
 from cnbef.package.tables import unsafe_path, unsafe_paths
 from cnbef.validation.report import Problem
 
 BOM = b"\xef\xbb\xbf"
-LARGE_FILE = 16_000_000  # bytes
 # Characters that make Excel or LibreOffice run a cell as a formula (OWASP: CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
@@ -25,18 +27,6 @@ INVISIBLE = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\
 
 def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
-
-
-def _is_utf8(raw: bytes) -> bool:
-    # Large files are validated by the CSV reader (Arrow checks every string as it parses);
-    # decoding them here too would cost a second pass over every byte.
-    if len(raw) > LARGE_FILE:
-        return True
-    try:
-        raw.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def not_utf8(file: str, raw: bytes) -> list[Problem]:
@@ -56,34 +46,64 @@ def not_utf8(file: str, raw: bytes) -> list[Problem]:
                     f"(and remove the BOM) or convert it with iconv -f GB18030 -t UTF-8; nothing was decoded")]
 
 
+CHUNK = 64 * 2**20  # bytes read at a time
+# An empty line is an empty record; a line of spaces is caught as a row with too few cells.
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
-def encoding_problems(file: str, raw: bytes, encoding: str = "utf-8") -> list[Problem]:
-    """Encoding and line-ending problems of one CSV file's bytes.
-
-    A resource declared "utf-8-sig" (a table made for spreadsheets) must start with a BOM;
-    every other table must not.
-    """
-    if not _is_utf8(raw):
-        return not_utf8(file, raw)
-    problems = []
-    if not raw or raw.isspace():
-        return [empty_file(file)]
-    wants_bom = str(encoding).lower().replace("_", "-") == "utf-8-sig"
-    if raw.startswith(BOM) != wants_bom:
-        problems.append(bom_problem(file, wants_bom))
-    cr = raw.find(b"\r")
-    if cr >= 0:
-        problems.append(line_endings(file, _line_of(raw, cr)))
-    # An empty line is an empty record; a line of spaces is caught as a row with too few cells.
-    blank = _BLANK_LINE.search(raw)  # a regex finds it faster than bytes.find, whose needle starts with the frequent \n
-    if blank:
-        problems.append(blank_line(file, _line_of(raw, blank.start()) + 1))
-    return problems
+def scan_files(label: str, files: list[str], paths: list[Path], resource: dict,
+               decode: bool = True) -> tuple[list[Problem], bool]:
+    """A table's files (one, or the parts of a multi-part table) each scanned once; the size and hash
+    of the table as Frictionless reads it against the descriptor. And whether every file can be parsed.
+    ``decode=False``: the UTF-8 check is left to the reader that parses the file next (Arrow checks every
+    string as it parses; decoding here too would cost a second pass over every byte)."""
+    stream, problems, parseable = Stream(), [], True
+    for file, path in zip(files, paths):
+        found, ok = scan_file(file, path, resource, stream.part(), decode)
+        problems += found
+        parseable = parseable and ok
+        if any(p.rule in ("encoding", "empty_file") for p in found):
+            return problems, False
+    return problems + metadata_problems(label, stream.stats(), resource), parseable
 
 
-# One wording for each file problem, whether the bytes are read whole or streamed (large.py).
+def scan_file(file: str, path: Path, resource: dict, feed, decode: bool = True) -> tuple[list[Problem], bool]:
+    """Encoding, BOM, line endings and blank lines in one pass, the bytes fed to ``feed``; and whether it can be parsed."""
+    size, line, previous = 0, 1, b""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    problems, first = [], True
+    cr_found = blank_found = False
+    wants_bom = str(resource.get("encoding", "utf-8")).lower().replace("_", "-") == "utf-8-sig"
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            feed(chunk)
+            size += len(chunk)
+            try:
+                if decode:
+                    decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return not_utf8(file, path.read_bytes()), False  # a broken file: read whole to say where
+            if first:
+                first = False
+                if chunk.startswith(BOM) != wants_bom:
+                    problems.append(bom_problem(file, wants_bom))
+            joined = previous + chunk
+            if not cr_found and b"\r" in chunk:
+                cr_found = True
+                problems.append(line_endings(file, line + chunk.count(b"\n", 0, chunk.find(b"\r"))))
+            blank = _BLANK_LINE.search(joined) if not blank_found else None  # faster than bytes.find: \n is frequent
+            blank = blank.start() if blank else -1
+            if blank >= 0:
+                blank_found = True
+                problems.append(blank_line(file, line - previous.count(b"\n") + joined.count(b"\n", 0, blank) + 1))
+            line += chunk.count(b"\n")
+            previous = chunk[-2:]
+    if size == 0 or (size < CHUNK and path.read_bytes().isspace()):
+        return [empty_file(file)], False
+    return problems, not (cr_found or blank_found)
+
+
+# One wording for each file problem.
 def empty_file(file: str) -> Problem:
     return Problem(file, None, None, "empty_file", None, "the file is empty; it needs at least the header row")
 
