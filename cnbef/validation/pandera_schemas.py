@@ -62,18 +62,21 @@ def _breaks(condition: pd.Series) -> pd.Series:
     return ~condition.fillna(False).astype(bool)
 
 
-def _unit_dimension(k: pd.DataFrame) -> pd.Series:
+def _unit_dimension(facts: pd.DataFrame, tables: dict) -> pd.Series:
+    k = _kinds_of_facts(facts, tables)
     return _breaks(k["unit_dimension"].notna() & k["kind_dimension"].notna()
                    & (k["unit_dimension"].astype("string") != k["kind_dimension"].astype("string")))
 
 
-def _value_range(k: pd.DataFrame) -> pd.Series:
+def _value_range(facts: pd.DataFrame, tables: dict) -> pd.Series:
+    k = _kinds_of_facts(facts, tables)
     v, low, high = k["base_value"], k["min_value"], k["max_value"]
     exclusive = ~k["min_inclusive"].fillna(True).astype(bool)
     return _breaks((low.notna() & ((v < low) | (exclusive & (v == low)))) | (high.notna() & (v > high)))
 
 
-def _whole_number(k: pd.DataFrame) -> pd.Series:
+def _whole_number(facts: pd.DataFrame, tables: dict) -> pd.Series:
+    k = _kinds_of_facts(facts, tables)
     return _breaks(k["whole_number"].fillna(False).astype(bool) & (k["base_value"] % 1 != 0))
 
 
@@ -82,22 +85,15 @@ SEMANTIC_CHECKS = {
     "unit_dimension": (("units", "measures", "measure_kinds"), _unit_dimension),
     "value_range": (("units", "measures", "measure_kinds"), _value_range),
     "whole_number": (("units", "measures", "measure_kinds"), _whole_number),
-    "period_order": ((), None),
+    "period_order": ((), lambda facts, tables: _breaks(facts["period_start"] > facts["period_end"])),
 }
 
 
 def _semantic_checks(pa, table: str, tables: dict) -> list:
     if table != "facts":
         return []
-    checks = []
-    for rule, (needs, passes) in SEMANTIC_CHECKS.items():
-        if not all(n in tables for n in needs):
-            continue
-        if passes is None:  # period_order reads the fact alone
-            checks.append(pa.Check(lambda f: _breaks(f["period_start"] > f["period_end"]), name=rule))
-        else:
-            checks.append(pa.Check(lambda f, passes=passes: passes(_kinds_of_facts(f, tables)), name=rule))
-    return checks
+    return [pa.Check(lambda f, passes=passes: passes(f, tables), name=rule)
+            for rule, (needs, passes) in SEMANTIC_CHECKS.items() if all(n in tables for n in needs)]
 
 
 def _references(name: str, schema: dict, tables: dict, resources: dict) -> dict[str, list]:
