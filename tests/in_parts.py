@@ -36,29 +36,24 @@ def split_by_hand(root, rows=ROWS) -> list[str] | None:
     return paths
 
 
-def located(found, paths, rows=ROWS):
-    """The one-file findings as the multi-part package must report them."""
+def located(found, root, paths):
+    """The one-file findings as the multi-part package must report them, where the parts on disk hold each row."""
     label = f"{paths[0]} and {len(paths) - 1} more parts"
+    where = {}  # the one-file row -> (part, its row there), read off the parts
+    for path in paths:
+        for local in range(2, len(records((root / path).read_bytes())) + 1):
+            where[len(where) + 2] = (path, local)
 
-    def where(row):
-        k, i = divmod(row - 2, rows)
-        return k, i + 2
+    def moved(file, row, column, rule, message):
+        if file != FACTS or row == -1:
+            return (label if file == FACTS else file), row, column, rule, message
+        part, local = where[row]
 
-    out = []
-    for file, row, column, rule, message in found:
-        if file != FACTS:
-            out.append((file, row, column, rule, message))
-            continue
-        if row == -1:
-            out.append((label, row, column, rule, message))
-            continue
-        k, local = where(row)
-
-        def reference(m, k=k):
-            j, r = where(int(m.group(1)))
-            return f"row {r}" if j == k else f"row {r} of {paths[j]}"
-        out.append((paths[k], local, column, rule, re.sub(r"\brow ([0-9]+)", reference, message)))
-    return sorted(out)
+        def reference(m):
+            other, r = where[int(m.group(1))]
+            return f"row {r}" if other == part else f"row {r} of {other}"
+        return part, local, column, rule, re.sub(r"\brow ([0-9]+)", reference, message)
+    return sorted(moved(*f) for f in found)
 
 
 # Faults in the file itself (its bytes, encoding or header) are found in every part that carries them:

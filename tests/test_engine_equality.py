@@ -62,7 +62,7 @@ def test_every_engine_and_pandera_agree_on_each_damaged_package(pkg, name):
     # checks faults in the file itself, found in each part that has them).
     if not any(f[0] == FACTS and f[3] in PER_FILE for f in findings(fast)) and (paths := split_by_hand(pkg.root)):
         in_parts = validate_package(pkg.root, pkg.sources)
-        assert findings(in_parts) == located(findings(fast), paths)
+        assert findings(in_parts) == located(findings(fast), pkg.root, paths)
         assert sorted(in_parts.skipped) == sorted(fast.skipped)
 
 

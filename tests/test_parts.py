@@ -36,7 +36,7 @@ def test_every_engine_names_the_part_and_its_row(pkg, spark_session):
     on_executors.python_on_executors_from = 1  # and the rules that need Python and provenance run by them
     spark = validate_package(pkg.root, pkg.sources, engine="spark", engine_object=on_executors)
     assert any(f[0] in paths[1:] for f in findings(fast))  # faults beyond the first part
-    assert findings(fast) == located(findings(one_file), paths)
+    assert findings(fast) == located(findings(one_file), pkg.root, paths)
     assert findings(duck) == findings(fast)
     assert findings(spark) == findings(fast)
 

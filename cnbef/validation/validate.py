@@ -55,41 +55,41 @@ def frictionless_problems(package_dir: Path) -> list[Problem]:
     except Exception as exc:  # frictionless raises on descriptors it cannot load
         return [Problem(DESCRIPTOR, None, None, "descriptor", None, f"Frictionless cannot load the package: {exc}")]
     problems = [Problem(DESCRIPTOR, None, None, e.type, None, e.message) for e in report.errors]
-    parts = _parts_of(package_dir)
+    rows = _part_rows(package_dir)
     for task in report.tasks:
         for e in task.errors:
             column = getattr(e, "field_name", None) or ", ".join(getattr(e, "field_names", None) or []) or None
             cell = getattr(e, "cell", None) or ", ".join(map(str, getattr(e, "field_cells", None) or [])) or None
             file, row = task.place or task.name, getattr(e, "row_number", None)
-            if task.name in parts:  # Frictionless counts the rows of a multi-part table across its parts
-                file, row = _in_part(*parts[task.name], row)
+            if task.name in rows:  # Frictionless counts the rows of a multi-part table across its parts
+                file, row = rows[task.name][0], _spanned(rows[task.name][1], row)
             problems.append(Problem(file, row, column, e.type, None if cell in (None, "") else str(cell), e.message))
     return problems
 
 
-def _parts_of(package_dir: Path) -> dict[str, tuple[list[str], list[int]]]:
-    """{resource: (parts, rows in each)} of the multi-part tables."""
+def _part_rows(package_dir: Path) -> dict[str, tuple[str, list[int]]]:
+    """{resource: (its label, rows in each part)} of the multi-part tables."""
     from cnbef.package.parts import records_of
 
     out = {}
     for res in read_descriptor(package_dir).get("resources", []):
         if isinstance(res, dict) and isinstance(res.get("path"), list) and not unsafe_paths(res["path"]):
-            paths = resource_paths(res)
-            full = [Path(package_dir) / p for p in paths]
-            out[res.get("name")] = (paths, [sum(1 for _ in records_of([f])) - 1 if f.is_file() else 0 for f in full])
+            full = [Path(package_dir) / p for p in resource_paths(res)]
+            out[res.get("name")] = (table_label(resource_paths(res)),
+                                    [sum(1 for _ in records_of([f])) - 1 if f.is_file() else 0 for f in full])
     return out
 
 
-def _in_part(paths: list[str], rows: list[int], row: int | None) -> tuple[str, int | None]:
-    """A row counted across the parts (the header is row 1) as (part, its row there); without a row, the table."""
+def _spanned(rows: list[int], row: int | None) -> int | None:
+    """A row counted across the parts (the header is row 1) as ROW_SPAN numbers it (relocate names the part)."""
     if row is None:
-        return table_label(paths), None
+        return None
     index = row - 2
-    for path, n in zip(paths, rows):
+    for k, n in enumerate(rows[:-1]):
         if index < n:
-            return path, index + 2
+            return k * ROW_SPAN + index + 2
         index -= n
-    return paths[-1], index + 2 + rows[-1]
+    return (len(rows) - 1) * ROW_SPAN + index + 2
 
 
 def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> list[Problem]:
@@ -378,7 +378,6 @@ def _check_rows(package_dir, sources_dir, engine, entries, report, say, unsafe, 
         else:
             say("Frictionless: checking every row")
             earlier = frictionless_problems(package_dir)
-            report.add(earlier)
 
     if engine in ("duckdb", "spark"):
         validate_in_engine(package_dir, entries, report, sources_dir, say,
@@ -407,7 +406,7 @@ def _check_rows(package_dir, sources_dir, engine, entries, report, say, unsafe, 
 
 
 def _finish(report: Report, earlier: list[Problem], say, parts: dict[str, list[str]]) -> Report:
-    report.problems = _once(earlier, relocate(report.problems, parts))
+    report.problems = _once(relocate(earlier, parts), relocate(report.problems, parts))
     report.problems = [replace(p, message=f"{p.message} — {hint(p.value)}") if p.rule in HINTED_RULES and hint(p.value) else p
                        for p in report.problems]
     say(report.summary())
@@ -429,10 +428,9 @@ def query_problems(texts: dict, files: dict, schemas: dict, engine=None) -> list
 
 
 def _once(earlier: list[Problem], problems: list[Problem]) -> list[Problem]:
-    """Drop our report of a problem Frictionless already reported (same file, row, column and rule)."""
+    """Frictionless's problems, then ours but those it already reported (same file, row, column and rule)."""
     seen = {(p.cell, p.rule) for p in earlier}
-    theirs = {id(p) for p in earlier}
-    return earlier + [p for p in problems if id(p) not in theirs and (p.cell, p.rule) not in seen]
+    return earlier + [p for p in problems if (p.cell, p.rule) not in seen]
 
 
 def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
