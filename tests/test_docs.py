@@ -19,6 +19,14 @@ def test_generated_parts_are_current():
     assert stale == [], "run cnbef docs"
 
 
+def test_without_the_source_texts_the_draft_accuracy_is_left_and_said_skipped(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "cnbef", "docs", "--check", "--sources", str(tmp_path / "absent")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert "skipped: the draft's accuracy in docs/curation.md" in done.stdout
+    curation = ROOT / "docs" / "curation.md"
+    assert rendered(ROOT, tmp_path / "absent")[curation][1] == curation.read_text(encoding="utf-8")
+
+
 def test_data_dictionary_lists_every_field():
     assert "| `fact_id` | string | primary key;" in DICTIONARY
     assert "| `region_id` | string | required; pattern" in DICTIONARY

@@ -12,19 +12,10 @@ import sys
 from pathlib import Path
 
 from cnbef import PACKAGE_DIR
-from cnbef.publish.docs import render
 from cnbef.curation.draft import DraftError, accuracy, accuracy_table, draft, write_review
 
-MEASURED_IN = Path("docs") / "curation.md"
-
-
 def _measure(args) -> int:
-    table = accuracy_table(accuracy(args.package, args.sources))
-    print(table, end="")
-    if args.write:
-        path = args.package / MEASURED_IN
-        path.write_text(render(path.read_text(encoding="utf-8"), args.package, {"draft-accuracy": lambda _: table}), encoding="utf-8")
-        print(f"written into {path}")
+    print(accuracy_table(accuracy(args.package, args.sources)), end="")
     return 0
 
 
@@ -41,8 +32,8 @@ def main(argv):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("page", nargs="?", help="file name of the page in the sources folder (NNN_<sha16>.txt)")
     parser.add_argument("--measure", action="store_true",
-                        help="instead, measure the draft on every page of the package against its curation (a table)")
-    parser.add_argument("--write", action="store_true", help="with --measure: write the table into docs/curation.md")
+                        help="instead, measure the draft on every page of the package against its curation (a table; "
+                             "cnbef docs writes it into docs/curation.md)")
     parser.add_argument("--sources", type=Path, default=PACKAGE_DIR.parent / "shared" / "sources", help="the sources folder")
     parser.add_argument("--package", type=Path, default=Path(".") if Path("datapackage.json").is_file() else PACKAGE_DIR)
     parser.add_argument("--source", help="draft only this span (a source_id of sources.csv)")
