@@ -185,15 +185,19 @@ def _record_opens(event, args):
         _OPENED.append(os.fsdecode(args[0]))
 
 
+@pytest.fixture(scope="module")
+def open_listener():
+    """An audit hook sees every way of opening a file, not one method patched (hooks stay: install it once)."""
+    sys.addaudithook(_record_opens)
+
+
 @pytest.mark.parametrize("name", ["/etc/passwd", "../secret.txt", "sub/999_x.txt"])
-def test_a_document_file_name_never_opens_a_file_outside_the_sources_folder(pkg, name):
+def test_a_document_file_name_never_opens_a_file_outside_the_sources_folder(pkg, name, open_listener):
     global _OPENED
     row = pkg.set("documents", DOC, "file_name", name)
-    sys.addaudithook(_record_opens)  # an audit hook sees every way of opening a file, not one method patched
-    _OPENED = []
+    _OPENED = opened = []
     try:
         report = validate_package(pkg.root, pkg.sources)
-        opened, _OPENED = _OPENED, None
     finally:
         _OPENED = None
     (hit,) = problems(report, "document_hash", "data/documents.csv", "file_name", row)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from cnbef import PACKAGE_DIR
 from cnbef.curation.draft import DraftError, accuracy, accuracy_table, draft, write_review
+from cnbef.publish.docs import default_sources
+
 
 def _measure(args) -> int:
     print(accuracy_table(accuracy(args.package, args.sources)), end="")
@@ -34,7 +36,7 @@ def main(argv):
     parser.add_argument("--measure", action="store_true",
                         help="instead, measure the draft on every page of the package against its curation (a table; "
                              "cnbef docs writes it into docs/curation.md)")
-    parser.add_argument("--sources", type=Path, default=PACKAGE_DIR.parent / "shared" / "sources", help="the sources folder")
+    parser.add_argument("--sources", type=Path, default=default_sources(PACKAGE_DIR), help="the sources folder")
     parser.add_argument("--package", type=Path, default=Path(".") if Path("datapackage.json").is_file() else PACKAGE_DIR)
     parser.add_argument("--source", help="draft only this span (a source_id of sources.csv)")
     parser.add_argument("--range", type=_range, help="draft only the numbers between these offsets, START:END")
