@@ -1,15 +1,13 @@
 """Every engine gives the same findings on the same damaged packages, with facts in one file or in parts;
 so do the generated Pandera schemas.
 
-The damaged packages are every fault class the suite has: tests/test_faults.py (encodings,
-spreadsheet damage, labels, keys, hygiene …), tests/test_new_page.py (curation mistakes on the
-made-up page, provenance included) and tests/test_trust.py (broken descriptors and schemas).
+The damaged packages are the package cases of tests/cases.py, every one of them (tests/test_cases.py runs
+them once on the default engine).
 A finding is (file, row, column, rule, message): a finding reads the same whichever engine found it.
 """
 import pandas as pd
 import pytest
 
-from cnbef.validation.checks import sqlchecks
 from cnbef.validation.engines import DuckDB, Spark
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema, typed
 from cnbef.validation.pandera_schemas import RULES_HELD
@@ -18,39 +16,18 @@ from cnbef.validation.validate import validate_package
 from conftest import sources_or_skip
 from made_up_page import GROWTH
 from in_parts import FACTS, PER_FILE, located, split_by_hand
-from test_faults import FAULTS
-from test_new_page import WRONG_EDITS
-from test_trust import NEVER_STOP
-from test_validate import SCHEMA_AND_SEMANTIC_CASES
-
-def _edit(case):
-    """A row of test_validate's table of schema and semantic cases, as a damage."""
-    (table, key, column, value), _ = case
-    return lambda pkg: pkg.set(table, key(pkg) if callable(key) else key, column, value(pkg) if callable(value) else value)
-
-
-DAMAGES = {**{f"fault-{n}": spec[0] for n, spec in FAULTS.items()},
-           **{f"edit-{n}": spec[0] for n, spec in WRONG_EDITS.items()},
-           **{f"schema-{n}": spec[0] for n, spec in NEVER_STOP.items()},
-           # the semantic rules that are queries, which Pandera holds too
-           **{f"case-{n}": _edit(case) for n, case in SCHEMA_AND_SEMANTIC_CASES.items()
-              if case[1][0] in {r.rule for r in sqlchecks.SEMANTIC}}}
+from cases import BY_NAME, CASES, SPREADSHEET_FAULTS, CURATION_MISTAKES
 
 
 def findings(report):
     return sorted((p.file, p.row if p.row is not None else -1, p.column or "", p.rule, p.message) for p in report.problems)
 
 
-def damaged(pkg, name):
-    DAMAGES[name](pkg)
-    return pkg
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", DAMAGES, ids=str)
-def test_every_engine_and_pandera_agree_on_each_damaged_package(pkg, name):
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_every_engine_and_pandera_agree_on_each_damaged_package(pkg, case):
     """DuckDB out of core finds what the in-memory path finds; Pandera rejects the tables they flag."""
-    damaged(pkg, name)
+    case.damage(pkg)
     fast = validate_package(pkg.root, pkg.sources)
     duck = validate_package(pkg.root, pkg.sources, engine="duckdb", memory_limit="256MB")
     assert not fast.valid
@@ -75,20 +52,20 @@ def test_the_clean_package_passes_on_every_engine(pkg):
 
 
 # Faults that leave every table readable with its header, so that one package can hold them all.
-ROW_LEVEL = [n for n, spec in FAULTS.items()
-             if spec[2] not in {"encoding", "empty_file", "empty_table", "missing-label", "extra-label", "incorrect-label",
+ROW_LEVEL = [c for c in SPREADSHEET_FAULTS
+             if c.rule not in {"encoding", "empty_file", "empty_table", "missing-label", "extra-label", "incorrect-label",
                                 "unsafe_path", "missing-cell", "extra-cell", "descriptor"}]
 
 
 # Edits that need a row or unit an earlier fault of the same package has changed (the units table is damaged
 # by then, COUNT's row has a fact_id made a duplicate): they are proven one by one above.
-CLASH = {"edit-unit_hectare_for_square_metres", "edit-unit_households_for_jia", "edit-unit_said_implied_but_written"}
+CLASH = {"unit_hectare_for_square_metres", "unit_households_for_jia", "unit_said_implied_but_written"}
 
 
 def test_spark_finds_what_duckdb_finds_on_a_package_with_every_row_level_fault(pkg, spark_session):
     """Spark is slow to start a job, so its proof is one package carrying every row-level fault at once."""
-    for name in [f"fault-{n}" for n in ROW_LEVEL] + [f"edit-{n}" for n in WRONG_EDITS if f"edit-{n}" not in CLASH]:
-        DAMAGES[name](pkg)  # each applies, or the test fails here: no damage is skipped silently
+    for case in ROW_LEVEL + [c for c in CURATION_MISTAKES if c.name not in CLASH]:
+        case.damage(pkg)  # each applies, or the test fails here: no damage is skipped silently
     duck = validate_package(pkg.root, pkg.sources, engine="duckdb")
     on_executors = Spark(session=spark_session)
     on_executors.python_on_executors_from = 1  # the rules that need Python and provenance run by Spark's tasks
@@ -184,9 +161,9 @@ def test_documents_checked_in_batches_give_what_one_batch_gives(pkg, monkeypatch
     On Spark, a package of several batches has them run by the executors' tasks."""
     from cnbef.validation import large
 
-    for name in ("edit-this_year_read_as_last_year", "edit-fact_in_page_furniture", "fault-tampered_quote",
-                 "fault-region_own_parent", "edit-unknown_date_with_dates"):
-        DAMAGES[name](pkg)
+    for name in ("this_year_read_as_last_year", "fact_in_page_furniture", "tampered_quote", "region_own_parent",
+                 "unknown_date_with_dates"):
+        BY_NAME[name].damage(pkg)
     whole = validate_package(pkg.root, pkg.sources, engine="duckdb")
     monkeypatch.setattr(large, "BATCH_FACTS", 5)
     batched = validate_package(pkg.root, pkg.sources, engine="duckdb", progress=True)
@@ -211,7 +188,7 @@ def test_the_command_line_chooses_the_engine_and_its_memory(pkg):
     base = [sys.executable, "-m", "cnbef", "validate", str(pkg.root), "--sources", str(pkg.sources)]
     done = subprocess.run(base + ["--engine", "duckdb", "--memory-limit", "256MB"], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    DAMAGES["fault-orphan_foreign_key"](pkg)
+    BY_NAME["orphan_foreign_key"].damage(pkg)
     done = subprocess.run(base + ["--engine", "duckdb"], capture_output=True, text=True)
     assert done.returncode == 1 and "[foreign-key] column entity_id" in done.stdout
     done = subprocess.run(base + ["--engine", "duckdb", "--memory-limit", "lots"], capture_output=True, text=True)

@@ -7,11 +7,11 @@ must give the same verdict and flag the same rows of the same file with the same
 import pytest
 
 from cnbef.validation.validate import frictionless_problems, validate_package
-from test_faults import FAULTS, NEEDS_SOURCES
+from cases import CASES
 
 FRICTIONLESS_RULES = {"type-error", "constraint-error", "primary-key", "unique-error", "foreign-key", "missing-label",
                       "extra-label", "incorrect-label", "missing-cell", "extra-cell", "hash-count", "byte-count"}
-SHARED = [name for name, spec in FAULTS.items() if spec[2] in FRICTIONLESS_RULES and name not in NEEDS_SOURCES]
+SHARED = [case for case in CASES if case.rule in FRICTIONLESS_RULES]
 
 
 def flagged(problems, file, rule):
@@ -19,10 +19,10 @@ def flagged(problems, file, rule):
                   key=str)
 
 
-@pytest.mark.parametrize("name", SHARED, ids=str)
-def test_fast_path_and_frictionless_flag_the_same_rows(pkg, name):
-    inject, file, rule, column, fragment = FAULTS[name]
-    inject(pkg)
+@pytest.mark.parametrize("case", SHARED, ids=lambda case: case.name)
+def test_fast_path_and_frictionless_flag_the_same_rows(pkg, case):
+    file, rule = case.file, case.rule
+    case.damage(pkg)
     fast = validate_package(pkg.root, engine="fast")
     slow = frictionless_problems(pkg.root)
     assert not fast.valid and slow, "both must find the fault"

@@ -20,13 +20,13 @@ from cnbef.package.parts import join, records, split
 from cnbef.validation.validate import validate_package
 from cnbef.releases.versioning import diff_packages
 from in_parts import FACTS, ROWS, located, split_by_hand
-from test_engine_equality import DAMAGES, ROW_LEVEL, findings
+from test_engine_equality import ROW_LEVEL, findings
 
 
 def test_every_engine_names_the_part_and_its_row(pkg, spark_session):
     """One package with every row-level fault, facts in parts: DuckDB and Spark find what the in-memory path finds."""
-    for name in ROW_LEVEL:
-        DAMAGES[f"fault-{name}"](pkg)  # each applies, or the test fails here
+    for case in ROW_LEVEL:
+        case.damage(pkg)  # each applies, or the test fails here
     one_file = validate_package(pkg.root, pkg.sources)
     paths = split_by_hand(pkg.root)
     fast = validate_package(pkg.root, pkg.sources)

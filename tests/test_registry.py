@@ -11,22 +11,16 @@ import pytest
 
 
 def _cases() -> dict[str, set[str]]:
-    """{rule: the cases that trigger it}: the fault tables of the suite, and tests marked ``triggers``."""
+    """{rule: the cases that trigger it}: the package cases (tests/cases.py), the constraint cases, and tests marked
+    ``triggers``."""
+    from cases import CASES
     from test_constraints import CASES as CONSTRAINT_CASES
-    from test_faults import FAULTS
-    from test_new_page import WRONG_EDITS
-    from test_trust import NEVER_STOP
-    from test_validate import PROVENANCE_CASES, SCHEMA_AND_SEMANTIC_CASES
 
     found = {}
-    tables = {"test_faults": {n: s[2] for n, s in FAULTS.items()},
-              "test_new_page": {n: s[3] for n, s in WRONG_EDITS.items()},
-              "test_trust": {n: s[1] for n, s in NEVER_STOP.items()},
-              "test_validate": {n: s[1][0] for n, s in {**SCHEMA_AND_SEMANTIC_CASES, **PROVENANCE_CASES}.items()},
-              "test_constraints": {c[0]: "constraint-error" for c in CONSTRAINT_CASES}}
-    for module, cases in tables.items():
-        for name, rule in cases.items():
-            found.setdefault(rule, set()).add(f"{module}::{name}")
+    for case in CASES:
+        found.setdefault(case.rule, set()).add(f"cases::{case.name}")
+    for constraint, *_ in CONSTRAINT_CASES:
+        found.setdefault("constraint-error", set()).add(f"test_constraints::{constraint}")
     for path in (ROOT / "tests").glob("test_*.py"):  # @pytest.mark.triggers("rule", …) on a test of its own
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "triggers":

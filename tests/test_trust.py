@@ -1,9 +1,8 @@
 """The validator cannot be disarmed, never stops on a bad file, and keeps its report readable.
 
-Each class of damage is applied to a copy of the package with the made-up page; the tests check
-that the report names the file (and row and column where there is one) and says what is wrong,
-and that every other check still runs: each damaged copy also carries one ordinary fault (a
-share above 100 %) that must still be found.
+The disarming descriptors and schemas and the broken files are the CONTRACT_BREACHES and BROKEN_FILES of
+tests/cases.py; here: absurd cells, valid CSV that must pass, what the descriptor claims, text hygiene,
+unambiguous dimension tables and a report readable at any size.
 """
 import json
 import os
@@ -13,45 +12,16 @@ import sys
 import pytest
 
 from cnbef.validation.validate import validate_package
+from cases import edit_descriptor, still_checked
 from conftest import ROOT
-from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE, SHARE
+from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE
 
 F, M, U, E, DP = "data/facts.csv", "data/measures.csv", "data/units.csv", "data/entities.csv", "datapackage.json"
-
-
-def edit_descriptor(pkg, change):
-    path = pkg.root / DP
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    descriptor = change(descriptor)
-    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-
-
-def edit_schema(pkg, name, change):
-    path = pkg.root / "schemas" / f"{name}.json"
-    path.write_text(json.dumps(change(json.loads(path.read_text(encoding="utf-8"))), ensure_ascii=False), encoding="utf-8")
-
-
-def without(*names):
-    return lambda d: {**d, "resources": [r for r in d["resources"] if r["name"] not in names]}
-
-
-def retype(field, type_):
-    return lambda s: {**s, "fields": [{**f, "type": type_} if f["name"] == field else f for f in s["fields"]]}
-
-
-def drop_field(field):
-    return lambda s: {**s, "fields": [f for f in s["fields"] if f["name"] != field]}
 
 
 def problems(report, rule, file=None, column=None, row=None):
     return [p for p in report.problems if p.rule == rule and file in (None, p.file) and column in (None, p.column)
             and row in (None, p.row)]
-
-
-def still_checked(pkg):
-    """Plant one ordinary fault; the returned check asserts it is still found."""
-    row = pkg.set("facts", SHARE, "value", "174.5")
-    return lambda report: problems(report, "value_range", F, "value", row)
 
 
 def cli(pkg, *args):
@@ -61,37 +31,7 @@ def cli(pkg, *args):
     return done
 
 
-# --- 1. disarming by the descriptor or a schema -----------------------------------------------------
-
-DISARMING = {
-    "no_measure_kinds": (lambda p: edit_descriptor(p, without("measure_kinds")), DP, "resources", "measure_kinds"),
-    "no_excluded_mentions": (lambda p: edit_descriptor(p, without("excluded_mentions")), DP, "resources", "excluded_mentions"),
-    "no_resources_at_all": (lambda p: edit_descriptor(p, lambda d: {**d, "resources": []}), DP, "resources", "facts"),
-    "field_removed": (lambda p: edit_schema(p, "facts", drop_field("value")), "schemas/facts.json", "value", "is missing"),
-    "kind_range_field_removed": (lambda p: edit_schema(p, "measure_kinds", drop_field("max_value")), "schemas/measure_kinds.json", "max_value", "is missing"),
-    "foreign_key_removed": (lambda p: edit_schema(p, "facts", lambda s: {**s, "foreignKeys": []}), "schemas/facts.json", "unit_id", "units.unit_id is missing"),
-    "primary_key_changed": (lambda p: edit_schema(p, "facts", lambda s: {**s, "primaryKey": ["quote"]}), "schemas/facts.json", "primaryKey", "['fact_id']"),
-    "value_retyped_as_string": (lambda p: edit_schema(p, "facts", retype("value", "string")), "schemas/facts.json", "value", "type number"),
-    "quote_start_retyped_as_number": (lambda p: edit_schema(p, "facts", retype("quote_start", "number")), "schemas/facts.json", "quote_start", "type integer"),
-    "required_dropped": (lambda p: edit_schema(p, "facts", lambda s: {**s, "fields": [{**f, "constraints": {}} if f["name"] == "value" else f for f in s["fields"]]}),
-                         "schemas/facts.json", "value", "must keep the constraints"),
-    "enum_not_a_list": (lambda p: edit_schema(p, "facts", lambda s: {**s, "fields": [{**f, "constraints": {"required": True, "enum": "exact"}} if f["name"] == "qualifier" else f for f in s["fields"]]}),
-                        "schemas/facts.json", "qualifier", "must keep the constraints"),
-}
-
-
-@pytest.mark.triggers("contract")
-@pytest.mark.parametrize("name", DISARMING)
-def test_breaking_the_contract_is_reported_and_switches_no_rule_off(pkg, name):
-    damage, file, column, says = DISARMING[name]
-    found = still_checked(pkg)
-    damage(pkg)
-    report = validate_package(pkg.root)
-    hits = problems(report, "contract", file, column)
-    assert hits and any(says in p.message or says == p.value for p in hits), report.as_text()
-    assert found(report), "a value_range fault was no longer found:\n" + report.as_text()
-    assert not [s for s in report.skipped if "provenance" not in s]
-
+# --- 1. what is skipped, and the contract ----------------------------------------------------------
 
 def test_only_the_source_texts_are_ever_skipped_and_they_are_listed(pkg):
     report = validate_package(pkg.root)
@@ -105,35 +45,7 @@ def test_the_contract_is_generated_from_the_repositorys_schemas():
     assert done.returncode == 0, done.stdout
 
 
-# --- 2. never stop on a bad file ---------------------------------------------------------------------
-
-NEVER_STOP = {
-    "descriptor_is_an_array": (lambda p: (p.root / DP).write_text("[]", encoding="utf-8"), "descriptor", DP, None, "not a JSON list"),
-    "resources_not_a_list": (lambda p: edit_descriptor(p, lambda d: {**d, "resources": {}}), "descriptor", DP, "resources", "list of resources"),
-    "resource_not_an_object": (lambda p: edit_descriptor(p, lambda d: {**d, "resources": [7] + d["resources"]}), "descriptor", DP, "resources[0]", "object"),
-    "schema_without_fields": (lambda p: edit_schema(p, "units", lambda s: {k: v for k, v in s.items() if k != "fields"}), "schema-error", "schemas/units.json", None, "no list of fields"),
-    "schema_not_json": (lambda p: (p.root / "schemas" / "units.json").write_text("{", encoding="utf-8"), "schema-error", "schemas/units.json", None, "cannot be read"),
-    "table_file_missing": (lambda p: (p.root / "data" / "entities.csv").unlink(), "readable", E, None, "does not exist"),
-    "field_not_an_object": (lambda p: edit_schema(p, "units", lambda s: {**s, "fields": [1, 2]}), "schema-error", "schemas/units.json", None, "not an object with a name"),
-    "package_name_not_a_string": (lambda p: edit_descriptor(p, lambda d: {**d, "name": 7}), "package-error", DP, None, "name"),
-    "field_type_unknown": (lambda p: edit_schema(p, "measures", lambda s: {**s, "fields": s["fields"] + [{"name": "extra", "type": "strin"}]}),
-                           "field-error", "schemas/measures.json", None, "not supported"),
-    "pattern_not_a_regex_in_an_extra_field": (lambda p: (edit_schema(p, "measures", lambda s: {**s, "fields": s["fields"] + [
-        {"name": "extra", "type": "string", "constraints": {"pattern": "("}}]}), p.write("measures", [r + (["extra"] if n == 0 else ["x"]) for n, r in enumerate(p.rows("measures"))])),
-        "schema-error", M, None, "could not run with its Table Schema"),
-}
-
-
-@pytest.mark.parametrize("name", NEVER_STOP)
-def test_a_broken_descriptor_or_schema_is_named_and_the_rest_still_checked(pkg, name):
-    damage, rule, file, column, says = NEVER_STOP[name]
-    found = still_checked(pkg)
-    damage(pkg)
-    report = validate_package(pkg.root)
-    hits = problems(report, rule, file, column)
-    assert hits and any(says in p.message for p in hits), report.as_text()
-    assert found(report), report.as_text()
-
+# --- 2. never stop on an absurd cell ----------------------------------------------------------------
 
 @pytest.mark.parametrize("column, value, rule, says", [
     ("quote_start", "12345678901234567890", "type-error", "too large for an integer"),
