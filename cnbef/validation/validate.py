@@ -7,7 +7,7 @@ Where each check runs (each rule declared once, in registry.py):
 - ``checks/files.py``: encodings, BOM, line endings, blank lines, bytes and sha256, each file read once
   in chunks (every engine); unsafe paths; what a suspect cell character is.
 - ``checks/sqlchecks.py``: queries generated from the Table Schemas (types, constraints, keys,
-  cell hygiene) and the semantic rules that are queries; ``engines.py`` runs them on
+  cell hygiene) and the semantic rules that are queries; ``engines/`` runs them on
   DuckDB (in memory for ``fast``, out of core for ``duckdb``) or Spark.
 - ``checks/rules.py``: the semantic rules that need Python; ``flat.py``: the derived table is current.
 - ``checks/provenance.py``: against the source texts, when they are given.

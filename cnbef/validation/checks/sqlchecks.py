@@ -303,19 +303,3 @@ SEMANTIC = [
              lambda r: "the period starts after it ends; swap or correct the dates",
              lambda r: f"{r['period_start']} > {r['period_end']}"),
 ]
-
-
-def union(queries: list[str]) -> str:
-    """Queries as one, of uniform rows: which query, the row, and its fields as JSON.
-
-    One query is one job: Spark pays its scheduling once instead of once per check.
-    """
-    import sqlglot
-
-    parts = []
-    for i, sql in enumerate(queries):
-        names = [n for n in sqlglot.parse_one(sql, read="duckdb").named_selects if n != "_row"]
-        fields = ", ".join(f"{q(n)} := {q(n)}" for n in names)
-        payload = f"to_json(struct_pack({fields}))" if names else "'{}'"
-        parts.append(f"SELECT {i} AS _check, _row, {payload} AS _payload FROM ({sql}) AS _q{i}")
-    return "\nUNION ALL\n".join(parts)
