@@ -103,8 +103,7 @@ def descriptor_problems_frictionless(package_dir: Path, descriptor: dict) -> lis
         if isinstance(res, dict) and isinstance(res.get("schema"), str) and not unsafe_path(res["schema"]):
             try:
                 schema = resource_schema(package_dir, res)
-            except (OSError, ValueError) as exc:
-                problems.append(Problem(res["schema"], None, None, "schema-error", None, f"cannot be read: {exc}"))
+            except (OSError, ValueError):  # reported once, where the table's schema is read (_schema_of)
                 continue
             try:
                 problems += [Problem(res["schema"], None, None, e.type, None, e.message) for e in Schema.validate_descriptor(schema).errors]
