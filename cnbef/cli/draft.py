@@ -12,12 +12,13 @@ import sys
 from pathlib import Path
 
 from cnbef import PACKAGE_DIR
-from cnbef.curation.draft import DraftError, accuracy, accuracy_table, draft, write_review
+from cnbef.curation.draft import DraftError, draft, write_review
+from cnbef.curation.measure import accuracy, accuracy_table
 from cnbef.publish.docs import default_sources
 
 
 def _measure(args) -> int:
-    print(accuracy_table(accuracy(args.package, args.sources)), end="")
+    print(accuracy_table(accuracy(args.package, args.sources, args.readings)), end="")
     return 0
 
 
@@ -36,6 +37,8 @@ def main(argv):
     parser.add_argument("--measure", action="store_true",
                         help="instead, measure the draft on every page of the package against its curation (a table; "
                              "cnbef docs writes it into docs/curation.md)")
+    parser.add_argument("--readings", type=Path, help="with --measure: score the draft against the readings in this folder "
+                        "(pages not curated yet; docs/curation.md says how a reading is written) instead")
     parser.add_argument("--sources", type=Path, default=default_sources(PACKAGE_DIR), help="the sources folder")
     parser.add_argument("--package", type=Path, default=Path(".") if Path("datapackage.json").is_file() else PACKAGE_DIR)
     parser.add_argument("--source", help="draft only this span (a source_id of sources.csv)")

@@ -228,8 +228,13 @@ def draft(package_dir: Path, sources_dir: Path, file_name: str, only: str | None
 
     ``curated_too`` drafts a page already in the package (to measure the draft against the curation).
     """
+    return draft_page(package_dir, load_page(Path(package_dir), sources_dir, file_name, curated_too), only, start, end)
+
+
+def draft_page(package_dir: Path, page: Page, only: str | None = None, start: int | None = None,
+               end: int | None = None) -> list[dict]:
+    """The rows of ``page``, with the package's units, regions and measures to match."""
     package_dir = Path(package_dir)
-    page = load_page(package_dir, sources_dir, file_name, curated_too)
     units = read_text_table(package_dir / "data" / "units.csv")
     written_at = _unit_matcher(tuple(sorted(zip(units["unit_id"].astype(str), units["symbol"].fillna("").astype(str)))))
     regions = read_text_table(package_dir / "data" / "regions.csv")
@@ -364,55 +369,3 @@ def write_review(rows: list[dict], out: Path) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return out
-
-
-# --- how good the draft is, measured on the pages already curated -------------------------------
-
-def accuracy(package_dir: Path, sources_dir: Path) -> list[dict]:
-    """Per page: the share of curated facts whose drafted value, unit, qualifier and period equal the
-    curated row, and the share of excluded mentions the draft proposed with the right reason."""
-    package_dir = Path(package_dir)
-    documents = read_text_table(package_dir / "data" / "documents.csv")
-    facts = read_text_table(package_dir / "data" / "facts.csv")
-    mentions = read_text_table(package_dir / "data" / "excluded_mentions.csv")
-    sources = read_text_table(package_dir / "data" / "sources.csv")
-    doc_of = dict(zip(sources["source_id"], sources["document_id"]))
-    out = []
-    for doc in documents.itertuples():
-        if not (Path(sources_dir) / doc.file_name).is_file():
-            continue
-        rows = [r for r in draft(package_dir, sources_dir, doc.file_name, curated_too=True) if r["proposal"] != "unit"]
-        at = {int(r["value_start"]): r for r in rows}
-        f = facts[facts["source_id"].map(doc_of) == doc.document_id]
-        x = mentions[mentions["source_id"].map(doc_of) == doc.document_id]
-        same = {"value": 0, "unit": 0, "qualifier": 0, "period": 0, "all": 0}
-        for r in f.itertuples():
-            d = at.get(int(r.value_start))
-            if d is None or d["proposal"] != "fact":
-                continue
-            checks = {"value": d["value"] != "" and float(d["value"]) == float(r.value), "unit": d["unit_id"] == r.unit_id,
-                      "qualifier": d["qualifier"] == r.qualifier,
-                      "period": (d["period_start"], d["period_end"]) == (r.period_start if isinstance(r.period_start, str) else "",
-                                                                         r.period_end if isinstance(r.period_end, str) else "")}
-            for k, ok in checks.items():
-                same[k] += ok
-            same["all"] += all(checks.values())
-        proposed = [(int(d["mention_start"]), int(d["mention_end"]), d["reason"]) for d in rows if d["proposal"] == "mention"]
-        text = (Path(sources_dir) / doc.file_name).read_text(encoding="utf-8")
-        tokens = [(m.start(), m.end()) for m in NUMBER_TOKEN.finditer(text)]
-        # Only mentions that hold a number the tokenizer counts need a row; the others (一是, 零人工) are extra care.
-        seen = [m for m in x.itertuples() if any(a < int(m.char_end) and int(m.char_start) < b for a, b in tokens)]
-        right = sum(any(a < int(m.char_end) and int(m.char_start) < b and reason == m.reason for a, b, reason in proposed)
-                    for m in seen)
-        out.append({"document": doc.document_id, "facts": len(f), **{k: v / len(f) if len(f) else None for k, v in same.items()},
-                    "mentions": len(seen), "mention_reason": right / len(seen) if seen else None})
-    return out
-
-
-def accuracy_table(results: list[dict]) -> str:
-    pct = lambda v: "–" if v is None else f"{100 * v:.0f} %"  # noqa: E731
-    lines = ["| page | facts | value | unit | qualifier | period | all four | excluded mentions with a number | right reason |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    lines += [f"| `{r['document']}` | {r['facts']} | {pct(r['value'])} | {pct(r['unit'])} | {pct(r['qualifier'])} | "
-              f"{pct(r['period'])} | {pct(r['all'])} | {r['mentions']} | {pct(r['mention_reason'])} |" for r in results]
-    return "\n".join(lines) + "\n"

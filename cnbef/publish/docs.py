@@ -80,7 +80,7 @@ def pandera_line() -> str:
 
 def draft_accuracy(package_dir: Path, sources_dir: Path) -> str | None:
     """The draft measured on the curated pages; None (the block left as it is) without the source texts."""
-    from cnbef.curation.draft import accuracy, accuracy_table
+    from cnbef.curation.measure import accuracy, accuracy_table
 
     return accuracy_table(accuracy(package_dir, sources_dir)) if Path(sources_dir).is_dir() else None
 
