@@ -21,9 +21,9 @@ import pandas as pd
 from cnbef.text.numerals import NUMBER_TOKEN, parse_numeral
 from cnbef.package.tables import read_text_table
 from cnbef.text.periods import reference_year, resolve
-from cnbef.validation.checks.provenance import _PREFIX_WORDS, _to_simplified, _unit_matcher
+from cnbef.validation.checks.provenance import _to_simplified, _unit_matcher
+from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS
-from cnbef.validation.checks.rules import QUALIFIER_WORDS
 
 REVIEW_COLUMNS = [
     "decision", "proposal", "status", "context",
@@ -129,12 +129,7 @@ def _after_unit(after: str, symbol_length: int) -> str:
 
 
 def _qualifier(before: str, after_unit: str) -> tuple[str, str]:
-    word = next((w for w in _PREFIX_WORDS if before.endswith(w)), None)
-    if word is None:
-        for w in sorted(QUALIFIER_WORDS, key=len, reverse=True):
-            if w not in _PREFIX_WORDS and after_unit.startswith(w):
-                word = w
-                break
+    word = next((w for w in BEFORE if before.endswith(w)), None) or next((w for w in AFTER if after_unit.startswith(w)), None)
     return (QUALIFIER_WORDS[word], word) if word else ("exact", "")
 
 

@@ -15,17 +15,16 @@ import numpy as np
 import pandas as pd
 
 from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN
+from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS, quote_at
 from cnbef.validation.checks.files import SAFE_RANGES
 from cnbef.package.tables import DESCRIPTOR
 from cnbef.validation.registry import of_layer
 from cnbef.validation.report import Problem, guarded
-from cnbef.validation.checks.rules import QUALIFIER_WORDS
 
 # the checks that need the page texts, as the registry declares them ("provenance" says they could not run)
 CHECKS = tuple(name for name in of_layer("provenance") if name != "provenance")
-_PREFIX_WORDS = sorted((w for w in QUALIFIER_WORDS if w in ("超过", "超", "逾", "不满", "不足", "约", "近")), key=len, reverse=True)
-_SUFFIX_WORDS = "|".join(sorted((w for w in QUALIFIER_WORDS if w not in _PREFIX_WORDS), key=len, reverse=True))
+_SUFFIX_WORDS = "|".join(AFTER)
 
 
 def _suffix_pattern(units: pd.DataFrame) -> re.Pattern:
@@ -515,13 +514,13 @@ def _value_problems(f, file, text_of, suffix, around: Around):
     words = pc.dictionary_encode(words.combine_chunks() if isinstance(words, pa.ChunkedArray) else words)
     meant = np.array([index_of.get(QUALIFIER_WORDS.get(w, "exact"), -2) for w in words.dictionary.to_pylist()]
                      + [index_of.get("exact", -2)])[pc.fill_null(words.indices, -1).to_numpy()]
-    for word in reversed(_PREFIX_WORDS):  # a word before the numeral is read first
+    for word in reversed(BEFORE):  # a word before the numeral is read first
         meant[np.strings.endswith(before, word)] = index_of.get(QUALIFIER_WORDS.get(word, "exact"), -2)
     # The common case: the numeral is where the row says, and the word beside it agrees with the qualifier.
     # The other rows are read one by one below, for their message.
     fine = around.short & (around.at == written) & ((code == -1) | (meant == code))
     rows = rows[~fine]
-    prefixes = tuple(_PREFIX_WORDS)
+    prefixes = tuple(BEFORE)
     match = suffix.match
     problems = []
     for i, sid, a, written, code in zip(rows, f.loc[rows, "source_id"].tolist(), f.loc[rows, "value_start"].tolist(),

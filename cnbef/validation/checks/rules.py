@@ -16,18 +16,12 @@ import pandas as pd
 
 from cnbef.text import periods
 from cnbef.text.numerals import parse_numeral
+from cnbef.text.qualifiers import QUALIFIER_WORDS
 from cnbef.package.tables import lookup, number_column
 from cnbef.validation.registry import declared
 from cnbef.validation.report import Problem
 
 # The words of PRC Civil Code art. 1259 and the news usage around it, and what they mean.
-QUALIFIER_WORDS = {
-    "以上": "at_least", "以下": "at_most", "以内": "at_most",
-    "超过": "more_than", "超": "more_than", "逾": "more_than", "余": "more_than", "多": "more_than",
-    "不满": "less_than", "不足": "less_than",
-    "约": "approximately", "近": "approximately", "左右": "approximately",
-    "级": "order_of_magnitude", "级以上": "at_least_order_of_magnitude",
-}
 # How far before publication an achieved figure may reach, and how far after it a target may.
 PLAUSIBLE_YEARS_BEFORE = 30
 PLAUSIBLE_YEARS_AFTER = 30
