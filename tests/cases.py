@@ -304,6 +304,8 @@ CURATION_MISTAKES = [
     Case("unit_hectare_for_square_metres", lambda p: p.set("facts", AREA, "unit_id", _hectare(p)), F, "unit_in_text", "unit_id", "万平方米"),
     Case("unit_households_for_jia", lambda p: p.set("facts", COUNT, "unit_id", _households(p)), F, "unit_in_text", "unit_id", "'家'"),
     Case("unit_said_implied_but_written", cell("facts", COUNT, "unit_implied", "true"), F, "unit_in_text", "unit_implied", "writes the unit"),
+    Case("multiplier_1_for_a_wan_unit", cell("units", lambda p: p.unit("万平方米"), "multiplier", "1"), U, "unit_multiplier",
+         "multiplier", "must be 10000"),
     Case("partial_numeral", _partial_numeral, F, "number_boundary", "value_text", "2651.25"),
     Case("statistic_excluded_as_idiom", _statistic_excluded_as("idiom"), X, "exclusion_reason", "reason", "make it a fact"),
     Case("statistic_excluded_as_period", _statistic_excluded_as("period"), X, "exclusion_reason", "reason", "make it a fact"),

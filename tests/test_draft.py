@@ -196,16 +196,17 @@ def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
     rows = draft(fresh.root, fresh.sources, FILE)
     (proposed,) = [r for r in rows if r["proposal"] == "unit"]
     assert proposed["unit_symbol"] == "万平方米" and "units.csv lacks" in proposed["status"]
-    measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
     base = next(u for u in units[1:] if u[0] == m2)
+    # 万 gives the multiplier, and 平方米 (in units.csv) the base unit
+    assert (proposed["unit_multiplier"], proposed["unit_base_unit_id"]) == ("10000", base[units[0].index("base_unit_id")])
+    measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
     for r in rows:
         r["decision"] = r["proposal"]
         if r["proposal"] == "fact":
             r.update(measure_id=measures[int(r["value_start"])], entity_id="")
             if r["unit_written"] == "万平方米":
                 r.update(unit_id=m2, unit_implied="false")
-    proposed.update(unit_id=m2, unit_name_en="ten thousand square metres", unit_dimension="area",
-                    unit_base_unit_id=base[units[0].index("base_unit_id")], unit_multiplier="10000")
+    proposed.update(unit_id=m2, unit_name_en="ten thousand square metres", unit_dimension="area")
     outcome = add(fresh.root, write_review(rows, tmp_path / "review.csv"), fresh.sources)
     assert outcome.ok, outcome.problems or outcome.invalid
     assert outcome.added["units"] == [m2]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cnbef.text.numerals import NUMBER_TOKEN, parse_numeral
+from cnbef.text.numerals import NUMBER_TOKEN, parse_numeral, scale_of
 from cnbef.package.tables import read_text_table
 from cnbef.text.periods import reference_year, resolve
 from cnbef.validation.checks.provenance import _to_simplified, _unit_matcher
@@ -248,16 +248,26 @@ def draft_page(package_dir: Path, page: Page, only: str | None = None, start: in
             rows.append(_row(text, a, b, token, span, page, written_at, regions, measures))
             if rows[-1]["proposal"] == "mention":
                 covered = int(rows[-1]["mention_end"])
-    return _periods_of_facts(text, rows) + _new_units(rows)
+    return _periods_of_facts(text, rows) + _new_units(rows, units)
 
 
-def _new_units(rows: list[dict]) -> list[dict]:
+def _scale(symbol: str, units: pd.DataFrame) -> tuple[str, str]:
+    """(multiplier, base unit id) a new unit's symbol implies: 万吨 is 10000 吨, whose id units.csv may have."""
+    scale = scale_of(_to_simplified()(symbol))
+    if scale is None:
+        return "1", ""
+    base = units.loc[units["symbol"] == scale[1], "base_unit_id"]
+    return str(scale[0]), base.iloc[0] if len(base) else ""
+
+
+def _new_units(rows: list[dict], units: pd.DataFrame) -> list[dict]:
     """A proposed units.csv row for each symbol written after a number that units.csv does not have."""
     out = []
     for symbol in dict.fromkeys(r["unit_written"] for r in rows if r["proposal"] == "fact" and r["unit_written"]
                                 and r["unit_written"] != "(as units.csv)"):
         row = dict.fromkeys(REVIEW_COLUMNS, "")
-        row.update(proposal="unit", unit_symbol=symbol, unit_multiplier="1",
+        multiplier, base = _scale(symbol, units)
+        row.update(proposal="unit", unit_symbol=symbol, unit_multiplier=multiplier, unit_base_unit_id=base,
                    status="a unit written in the page that units.csv lacks: give unit_id (snake_case), unit_name_en, "
                           "unit_dimension, unit_base_unit_id and unit_multiplier, then decision unit (or reject it: "
                           "the symbol may be a word that follows the number, not a unit)",

@@ -17,6 +17,16 @@ DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, 
           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+# A unit symbol that starts with one of these is that many of the rest (万吨 = 10⁴ 吨), longest first.
+SCALE_PREFIXES = {"万亿": 10**12, "萬億": 10**12, "亿": 10**8, "億": 10**8, "万": 10**4, "萬": 10**4, "千": 10**3, "百": 10**2}
+
+
+def scale_of(symbol: str) -> tuple[int, str] | None:
+    """(multiplier, the unit it multiplies) of a symbol such as 万吨 or 亿元; None for a symbol without a scale."""
+    prefix = next((p for p in SCALE_PREFIXES if symbol.startswith(p) and len(symbol) > len(p)), None)
+    return (SCALE_PREFIXES[prefix], symbol[len(prefix):]) if prefix else None
+
+
 # 首位 (first place) is a rank written without a numeral.
 ORDINAL_WORDS = {"首": 1}
 # Words that follow a numeral to mean "more than" it; they do not change the value.

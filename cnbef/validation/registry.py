@@ -97,7 +97,7 @@ RULES = [
     _("content_type", "semantic", "sources, content_types", "each span has what its content type needs (a title, a region …)"),
     _("exclusion_reason", "semantic", "excluded_mentions, exclusion_reasons", "an excluded mention fits its reason's pattern"),
     _("unambiguous_labels", "semantic", "measures, units, entities, regions", "no two rows of a lookup table share a name or symbol"),
-    _("unit_multiplier", "semantic", "units", "a unit's multiplier is greater than 0"),
+    _("unit_multiplier", "semantic", "units", "a unit's multiplier is greater than 0, and a symbol with a scale (万吨, 亿元) over its base unit (吨, 元) has that scale as its multiplier"),
     # derived
     _("derived_up_to_date", "derived", "data/facts_flat.csv", "the flat table equals what `cnbef build-flat` builds now"),
     # provenance

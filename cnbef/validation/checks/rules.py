@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cnbef.text import periods
-from cnbef.text.numerals import parse_numeral
+from cnbef.text.numerals import parse_numeral, scale_of
 from cnbef.text.qualifiers import QUALIFIER_WORDS
 from cnbef.package.tables import lookup, number_column
 from cnbef.validation.registry import declared
@@ -450,10 +450,18 @@ def unambiguous_labels(tables, files):
 
 @rule("unit_multiplier")
 def unit_multiplier(tables, files):
-    """A unit's multiplier converts to its base unit: zero would turn every value into 0."""
+    """A unit's multiplier converts to its base unit: zero would turn every value into 0, and a symbol with a scale
+    (万吨, 亿元) says what it must be when its base unit is the rest of the symbol (吨, 元)."""
     if "units" not in tables:
         return []
     u = tables["units"]
     bad = (u["multiplier"] <= 0).fillna(False).to_numpy(dtype=bool)
-    return [Problem(files["units"], _row(i), "multiplier", "unit_multiplier", str(u.at[i, "multiplier"]),
-                    "must be greater than 0 (万 = 10000, 亿 = 100000000; a base unit has 1)") for i in u.index[bad]]
+    problems = [Problem(files["units"], _row(i), "multiplier", "unit_multiplier", str(u.at[i, "multiplier"]),
+                        "must be greater than 0 (万 = 10000, 亿 = 100000000; a base unit has 1)") for i in u.index[bad]]
+    symbol_of = dict(zip(u["unit_id"], u["symbol"]))
+    for i, symbol, base, multiplier in u[["symbol", "base_unit_id", "multiplier"]].itertuples():
+        scale = scale_of(symbol) if isinstance(symbol, str) else None
+        if scale and symbol_of.get(base) == scale[1] and pd.notna(multiplier) and 0 < multiplier != scale[0]:
+            problems.append(Problem(files["units"], _row(i), "multiplier", "unit_multiplier", str(multiplier),
+                                    f"{symbol} is {scale[0]:,} {scale[1]} (base unit {base}): the multiplier must be {scale[0]}"))
+    return problems
