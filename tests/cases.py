@@ -169,6 +169,13 @@ def _households(pkg):
                     multiplier="1")
 
 
+def _full_year_as_2023(pkg):
+    """全年 in the made-up report (delivered 2023-02-02) dated 2023, not the year just ended."""
+    for column, value in dict(period_text="全年", period_start="2023-01-01", period_end="2023-12-31", period_inferred="true").items():
+        row = pkg.set("facts", GROWTH, column, value)
+    return row
+
+
 def _unknown_date(pkg):
     pkg.set("documents", DOC, "published_earliest", "")
     pkg.set("documents", DOC, "published_latest", "")
@@ -314,6 +321,8 @@ CURATION_MISTAKES = [
     Case("article_start_moved_past_a_sentence", cell("sources", S, "char_start", TEXT.index("新增")), SRC, "coverage", "char_start", "belong to no span"),
     Case("spans_overlap", cell("sources", "999-editor", "char_start", TEXT.index("今年")), SRC, "coverage", "char_start", "overlaps"),
     Case("this_year_read_as_last_year", cell("facts", TARGET, "period_start", "2022-01-01"), F, "relative_period", "period_start", "2023-01-01"),
+    Case("full_year_of_a_february_report_read_as_its_own_year", _full_year_as_2023, F, "relative_period", "period_start",
+         "2022-01-01"),
     Case("inferred_year_not_flagged", cell("facts", TARGET, "period_inferred", "false"), F, "relative_period", "period_inferred", "must be true"),
     Case("written_year_flagged_inferred", cell("facts", MONEY, "period_inferred", "true"), F, "relative_period", "period_inferred", "must be false"),
     Case("this_year_on_a_page_of_unknown_date", _unknown_date, F, "relative_period", "period_text", "no known date"),

@@ -72,8 +72,10 @@ def test_relative_periods_are_read_against_the_documents_date():
     from datetime import date
     for f in table("facts"):
         d = doc_of[f["source_id"]]
-        year = reference_year(*[date.fromisoformat(d[c]) if d[c] else None for c in ("published_earliest", "published_latest")])
-        period = resolve(f["period_text"], year) if f["period_text"] else None
+        earliest, latest = [date.fromisoformat(d[c]) if d[c] else None for c in ("published_earliest", "published_latest")]
+        year = reference_year(earliest, latest)
+        forward = f["claim_type"] in ("target", "plan", "projection")
+        period = resolve(f["period_text"], year, latest if year else None, forward) if f["period_text"] else None
         if period is not None:
             assert (f["period_start"], f["period_end"], f["period_inferred"]) == (
                 period.start.isoformat(), period.end.isoformat(), str(period.inferred).lower()), f["fact_id"]

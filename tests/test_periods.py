@@ -48,3 +48,17 @@ def test_reference_year_is_known_only_when_the_dates_share_one():
     assert reference_year(date(2022, 12, 12), date(2022, 12, 31)) == 2022
     assert reference_year(date(2022, 12, 30), date(2023, 1, 2)) is None
     assert reference_year(None, None) is None
+
+
+@pytest.mark.parametrize("text, published, forward, year, inferred", [
+    ("全年", date(2023, 2, 2), False, 2022, True),  # a report delivered in February, on the year just ended
+    ("全年", date(2023, 2, 2), True, 2023, True),  # its target for the year
+    ("全年", date(2022, 12, 30), False, 2022, True),  # a press conference at the year's end
+    ("今年", date(2023, 2, 2), False, 2023, True),  # 今年 is the document's year, whatever the month
+    ("前三季度", date(2022, 6, 24), False, 2021, True),
+    ("1月~5月", date(2022, 6, 24), False, 2022, True),
+    ("2023年上半年", date(2023, 2, 2), False, 2023, False),  # a year written is never moved
+])
+def test_a_period_without_a_year_is_the_latest_the_document_has_reached(text, published, forward, year, inferred):
+    period = resolve(text, published.year, published, forward)
+    assert (period.start.year, period.end.year, period.inferred) == (year, year, inferred)

@@ -183,3 +183,10 @@ def test_the_descriptor_is_checked_against_the_frictionless_profile(pkg):
     report = validate_package(pkg.root)
     assert any(p.file == "datapackage.json" and p.rule == "resource-error" and "'none' is not of type 'array'" in p.message
                for p in report.problems), report.as_text()
+
+
+def test_a_full_year_in_a_february_report_is_the_year_just_ended(pkg):
+    """The made-up report is delivered on 2023-02-02: its 全年 results are 2022's (its targets 2023's)."""
+    for column, value in dict(period_text="全年", period_start="2022-01-01", period_end="2022-12-31", period_inferred="true").items():
+        pkg.set("facts", GROWTH, column, value)
+    assert validate_package(pkg.root, pkg.sources).problems == []

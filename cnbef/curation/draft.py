@@ -22,6 +22,7 @@ from cnbef.text.numerals import NUMBER_TOKEN, parse_numeral, scale_of
 from cnbef.package.tables import read_text_table
 from cnbef.text.periods import reference_year, resolve
 from cnbef.validation.checks.provenance import _to_simplified, _unit_matcher
+from cnbef.validation.checks.rules import FORWARD_LOOKING
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS
 
@@ -59,6 +60,7 @@ class Page:
     text: str
     year: int | None
     spans: list[tuple[str, int, int, str | None]]  # (source_id, start, end, region_id) of its articles
+    published: date | None = None  # its latest date, when its dates share a year
 
 
 def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too: bool = False) -> Page:
@@ -80,7 +82,8 @@ def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too:
         raise DraftError(f"{doc_id}: add its documents.csv row (cnbef locate prints its sha256 and sizes) and its "
                          f"spans in sources.csv first; then draft")
     day = lambda v: date.fromisoformat(v) if isinstance(v, str) and v else None  # noqa: E731
-    year = reference_year(day(docs.at[doc_id, "published_earliest"]), day(docs.at[doc_id, "published_latest"]))
+    latest = day(docs.at[doc_id, "published_latest"])
+    year = reference_year(day(docs.at[doc_id, "published_earliest"]), latest)
     sources = read_text_table(Path(package_dir) / "data" / "sources.csv")
     kinds = read_text_table(Path(package_dir) / "data" / "content_types.csv").set_index("content_type")["is_article"]
     mine = sources[sources["document_id"] == doc_id]
@@ -94,7 +97,7 @@ def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too:
              for r in mine.itertuples() if kinds.get(r.content_type) == "true"]
     if not spans:
         raise DraftError(f"{doc_id}: sources.csv has no article span of this document; add its spans first")
-    return Page(doc_id, text, year, spans)
+    return Page(doc_id, text, year, spans, latest if year else None)
 
 
 def _clause(text: str, a: int, b: int, span: tuple[int, int]) -> tuple[int, int]:
@@ -308,9 +311,9 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     rest = _propose_unit(row, token, _unbroken(text[b:b + 16]), written_at, notes)
     before = _unbroken(text[max(lo, a - 4):a])
     row["qualifier"], row["qualifier_text"] = _qualifier(before, rest)
-    _propose_period(row, _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a]), page, notes)
     clause = row["quote"]
     row["claim_type"] = next((kind for kind, cue in CLAIM_CUES if re.search(cue, clause)), "achieved")
+    _propose_period(row, _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a]), page, notes)
     region, how = _region(text, a, span, regions)
     row["region_id"] = region or ""
     measure, score = _measure(_unbroken(text[q0:a]), measures)
@@ -348,7 +351,7 @@ def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
     simplified = _to_simplified()(paragraph)
     since, stock = False, None
     for m in PERIOD_PHRASE.finditer(simplified):
-        found_period = resolve(m.group(), page.year)
+        found_period = resolve(m.group(), page.year, page.published, row["claim_type"] in FORWARD_LOOKING)
         if found_period is not None:
             period, phrase, since = found_period, m.group(), simplified.startswith("以来", m.end())
     stock = next((w for w in STOCK_WORDS if w in simplified[simplified.rfind(phrase) + len(phrase):] ), None) if period else \

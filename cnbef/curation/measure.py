@@ -71,7 +71,7 @@ def read(package_dir: Path, sources_dir: Path, readings_dir: Path) -> list[tuple
         day = date.fromisoformat(meta["published"]) if meta.get("published") else None
         spans = [(f"{meta['document_id']}-{k}", int(p["start"]), int(p["end"]), None)
                  for k, p in enumerate(meta["pieces"]) if p["kind"] in ARTICLE_PIECES]
-        page = Page(meta["document_id"], text, reference_year(day, day), spans)
+        page = Page(meta["document_id"], text, reference_year(day, day), spans, day)
         with open(meta_path.with_suffix(".csv"), encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
         ref = Reference(meta["document_id"], numbers=_numbers(text))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cnbef.text.numerals import parse_numeral
 
@@ -44,10 +44,13 @@ def _months(year: int, first: int, last: int) -> tuple[date, date] | None:
     return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
-def resolve(text: str, reference_year: int | None) -> Period | None:
+def resolve(text: str, reference_year: int | None, published: date | None = None, forward: bool = False) -> Period | None:
     """The period ``text`` stands for, read against ``reference_year`` (the document's year).
 
-    None when the text is not one of the forms above, or when it needs a year and
+    A period written without a year or 今年 (全年, 上半年, 前三季度, 1—10月) that ``published`` (the document's
+    latest date) has not yet reached, give or take a month, is the one of the year before for a result (a report
+    delivered in February speaks of the year just ended); a target, plan or projection (``forward``) keeps the
+    document's year. None when the text is not one of the forms above, or when it needs a year and
     ``reference_year`` is None (a document whose date is unknown).
     """
     m = _FORM.fullmatch(str(text).strip())
@@ -60,26 +63,36 @@ def resolve(text: str, reference_year: int | None) -> Period | None:
         return None
     else:
         year, inferred = reference_year + _RELATIVE.get(g["rel"] or "今年", 0), True
-    if g["half"]:
-        span = _months(year, 1, 6) if g["half"] == "上半年" else _months(year, 7, 12)
-    elif g["quarter"]:
-        q = _n(g["quarter"])
-        span = _months(year, 3 * q - 2, 3 * q)
-    elif g["quarters"]:
-        span = _months(year, 1, 3 * _n(g["quarters"]))
-    elif g["months"]:
-        span = _months(year, 1, _n(g["months"]))
-    elif g["from"]:
-        span = _months(year, _n(g["from"]), _n(g["to"]))
-    elif g["month"]:
-        span = _months(year, _n(g["month"]), _n(g["month"]))
-    elif g["year"] or g["rel"] or g["whole"]:
-        span = _months(year, 1, 12)
-    else:
-        return None
+    span = _span(g, year)
+    if span and published is not None and not (g["year"] or g["rel"] or forward) and span[1] > published + REACHED:
+        span = _span(g, year - 1)
     if span is None or "以来" in text:  # 2021年以来: an open period, not the year itself
         return None
     return Period(span[0], span[1], inferred)
+
+
+# How far past a document's date a result's period may end and still be read as the document's own year
+# (全年 in a press conference of 30 December is that year's).
+REACHED = timedelta(days=31)
+
+
+def _span(g: dict, year: int) -> tuple[date, date] | None:
+    if g["half"]:
+        return _months(year, 1, 6) if g["half"] == "上半年" else _months(year, 7, 12)
+    if g["quarter"]:
+        q = _n(g["quarter"])
+        return _months(year, 3 * q - 2, 3 * q)
+    if g["quarters"]:
+        return _months(year, 1, 3 * _n(g["quarters"]))
+    if g["months"]:
+        return _months(year, 1, _n(g["months"]))
+    if g["from"]:
+        return _months(year, _n(g["from"]), _n(g["to"]))
+    if g["month"]:
+        return _months(year, _n(g["month"]), _n(g["month"]))
+    if g["year"] or g["rel"] or g["whole"]:
+        return _months(year, 1, 12)
+    return None
 
 
 def reference_year(earliest, latest) -> int | None:

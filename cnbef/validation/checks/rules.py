@@ -167,21 +167,16 @@ def relative_period(tables, files):
     f = tables["facts"]
     dates = _document_dates(tables, f["source_id"])
     lo, hi = dates["published_earliest"], dates["published_latest"]
-    year = lo.dt.year.where(lo.dt.year == hi.dt.year).astype("Int64")
-    # Each distinct (period text, year) is read once: a million facts share a few hundred of them.
-    keys = pd.DataFrame({"text": f["period_text"], "year": year}).dropna(subset=["text"])
-    text_codes, texts = pd.factorize(keys["text"])
-    year_codes, years = pd.factorize(keys["year"])  # a missing year is -1
-    pair_codes, pairs = pd.factorize(text_codes.astype(np.int64) * (len(years) + 1) + year_codes + 1)
-    readings = {}
-    for pair in pairs:
-        text, k = texts[pair // (len(years) + 1)], pair % (len(years) + 1) - 1
-        y = years[k] if k >= 0 else pd.NA
-        readings[(text, y)] = periods.resolve(text, None if k < 0 else int(y))
+    # Each distinct (period text, document date, forward-looking) is read once: a million facts share a few hundred.
+    keys = pd.DataFrame({"text": f["period_text"], "published": hi.where(lo.dt.year == hi.dt.year),
+                         "forward": f["claim_type"].isin(FORWARD_LOOKING).fillna(False)}).dropna(subset=["text"])
+    groups = keys.groupby(["text", "published", "forward"], dropna=False, sort=False)
+    codes = groups.ngroup().to_numpy()
+    readings = [periods.resolve(text, None if pd.isna(day) else day.year, None if pd.isna(day) else day.date(), bool(forward))
+                for text, day, forward in groups.head(1).itertuples(index=False)]
 
     def wanted(value, dtype):  # vectorized: a million rows, a few hundred readings
-        return pd.Series(pd.array([value(r) if r else None for r in readings.values()], dtype=dtype).take(pair_codes),
-                         index=keys.index)
+        return pd.Series(pd.array([value(r) if r else None for r in readings], dtype=dtype).take(codes), index=keys.index)
     want_start = wanted(lambda r: pd.Timestamp(r.start), "datetime64[ns]")
     want_end = wanted(lambda r: pd.Timestamp(r.end), "datetime64[ns]")
     want_inferred = wanted(lambda r: r.inferred, "boolean")
@@ -190,13 +185,15 @@ def relative_period(tables, files):
     start, end, inferred = rows["period_start"], rows["period_end"], rows["period_inferred"]
     as_written = resolved & (start == want_start).fillna(False) & (end == want_end).fillna(False) & \
         (inferred.isna() | (inferred == want_inferred)).fillna(False)
-    return [p for i in keys.index[(~as_written).to_numpy(dtype=bool)]  # the few rows to explain, one by one
-            for p in _period_problems(i, f, files["facts"], keys.at[i, "text"], keys.at[i, "year"],
-                                      readings[(keys.at[i, "text"], keys.at[i, "year"])], dates)]
+    return [p for k in np.flatnonzero(~as_written.to_numpy(dtype=bool))  # the few rows to explain, one by one
+            for i in [keys.index[k]]
+            for p in _period_problems(i, f, files["facts"], keys.at[i, "text"], keys.at[i, "published"], readings[codes[k]], dates)]
 
 
-def _period_problems(i, f, file, text, y, period, dates) -> list[Problem]:
-    """Why fact row i does not hold what its period text, read against its document's year, stands for."""
+def _period_problems(i, f, file, text, published, period, dates) -> list[Problem]:
+    """Why fact row i does not hold what its period text, read against its document's date, stands for."""
+    y = published.year if pd.notna(published) else pd.NA
+    dated = f"{published:%Y-%m-%d}" if pd.notna(published) else period.start.year if period else None
     start, end, inferred = f.at[i, "period_start"], f.at[i, "period_end"], f.at[i, "period_inferred"]
     if period is None:
         if not (pd.isna(y) and periods.needs_year(text)):
@@ -210,7 +207,7 @@ def _period_problems(i, f, file, text, y, period, dates) -> list[Problem]:
     for column, value, want in (("period_start", start, period.start), ("period_end", end, period.end)):
         if pd.isna(value) or value != pd.Timestamp(want):
             problems.append(Problem(file, _row(i), column, "relative_period", None if pd.isna(value) else f"{value:%Y-%m-%d}",
-                                    f"period_text {text!r} on a document dated {y if pd.notna(y) else period.start.year} reads as "
+                                    f"period_text {text!r} on a document dated {dated} reads as "
                                     f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"))
     if pd.notna(inferred) and bool(inferred) != period.inferred:
         problems.append(Problem(file, _row(i), "period_inferred", "relative_period", str(bool(inferred)).lower(),
