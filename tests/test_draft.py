@@ -169,6 +169,11 @@ def test_the_commands(fresh, tmp_path):
     refused = subprocess.run([*cnbef, "add", str(out), "--sources", str(fresh.sources), "--package", str(fresh.root)],
                              capture_output=True, text=True, cwd=ROOT)
     assert refused.returncode == 1 and "decision: is empty" in refused.stdout and "nothing added" in refused.stdout
+    base = [*cnbef, "draft", FILE, "--sources", str(fresh.sources), "--package", str(fresh.root), "--out", str(tmp_path / "x.csv")]
+    empty = subprocess.run(base + ["--source", "999-editor"], capture_output=True, text=True, cwd=ROOT)
+    assert empty.returncode == 1 and "span 999-editor hold no number" in empty.stderr and not (tmp_path / "x.csv").exists()
+    unknown = subprocess.run(base + ["--source", "999-nowhere"], capture_output=True, text=True, cwd=ROOT)
+    assert unknown.returncode == 1 and "999-nowhere is not a span" in unknown.stderr and "999-district" in unknown.stderr
 
 
 def test_locate_picks_an_occurrence_of_a_mention(tmp_path):
@@ -221,3 +226,18 @@ def test_add_leaves_nothing_in_the_temporary_folder(fresh, tmp_path, monkeypatch
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     assert add(fresh.root, review, fresh.sources).ok
     assert list(scratch.iterdir()) == []
+
+
+def test_numbers_outside_the_articles_are_drafted_as_mentions(pkg):
+    """A date line and an editor's note are drafted too: their numbers as excluded mentions, a date as the page's own."""
+    from datetime import date
+    from cnbef.curation.draft import Page, draft_page
+    text = "2023年1月28日 11:05\n\n全年新增企业13家。\n\n（编者按：本文为第3篇）"
+    article = text.index("全年")
+    page = Page("999_x", text, 2023, [("a", article, text.index("\n\n（"), None)], date(2023, 1, 28),
+                [("dateline", 0, text.index("\n\n"), None), ("note", text.index("（"), len(text), None)])
+    rows = {r["value_text"]: r for r in draft_page(pkg.root, page) if r["proposal"] != "unit"}
+    assert {k: r["proposal"] for k, r in rows.items()} == {"2023": "mention", "11": "mention", "05": "mention",
+                                                               "13": "fact", "3": "mention"}
+    assert rows["2023"]["reason"] == "publication_date" and rows["2023"]["mention_text"] == "2023年1月28日"
+    assert rows["13"]["period_start"] == "2022-01-01"  # 全年 on a January page: the year just ended

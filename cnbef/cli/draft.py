@@ -55,6 +55,11 @@ def main(argv):
     except DraftError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if not rows:
+        where = f"span {args.source}" if args.source else f"offsets {start}:{end}" if args.range else "the page's spans"
+        print(f"error: no number to draft: {where} hold no number the tokenizer counts (cnbef/text/numerals.py); "
+              f"nothing was written", file=sys.stderr)
+        return 1
     out = write_review(rows, args.out or Path(f"review-{Path(args.page).stem}.csv"))
     count = {kind: sum(r["proposal"] == kind for r in rows) for kind in ("fact", "mention", "unit")}
     print(f"{out}: {count['fact'] + count['mention']} numbers drafted ({count['fact']} proposed as facts, {count['mention']} as "

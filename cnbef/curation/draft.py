@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +61,7 @@ class Page:
     year: int | None
     spans: list[tuple[str, int, int, str | None]]  # (source_id, start, end, region_id) of its articles
     published: date | None = None  # its latest date, when its dates share a year
+    furniture: list[tuple[str, int, int, str | None]] = field(default_factory=list)  # its other spans (date lines, notes …)
 
 
 def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too: bool = False) -> Page:
@@ -94,10 +95,11 @@ def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too:
             raise DraftError(f"{doc_id} is already in the package ({table}.csv has rows of its spans); "
                              f"draft only pages not curated yet")
     spans = [(r.source_id, int(r.char_start), int(r.char_end), r.region_id if isinstance(r.region_id, str) else None)
-             for r in mine.itertuples() if kinds.get(r.content_type) == "true"]
-    if not spans:
+             for r in mine.itertuples()]
+    articles = [s for s, r in zip(spans, mine.itertuples()) if kinds.get(r.content_type) == "true"]
+    if not articles:
         raise DraftError(f"{doc_id}: sources.csv has no article span of this document; add its spans first")
-    return Page(doc_id, text, year, spans, latest if year else None)
+    return Page(doc_id, text, year, articles, latest if year else None, [s for s in spans if s not in articles])
 
 
 def _clause(text: str, a: int, b: int, span: tuple[int, int]) -> tuple[int, int]:
@@ -238,7 +240,10 @@ def draft_page(package_dir: Path, page: Page, only: str | None = None, start: in
     regions = read_text_table(package_dir / "data" / "regions.csv")
     measures = read_text_table(package_dir / "data" / "measures.csv")
     text, rows = page.text, []
-    for span in page.spans:
+    if only and only not in {span[0] for span in page.spans + page.furniture}:
+        raise DraftError(f"{only} is not a span of {page.document_id}; its spans: "
+                         + ", ".join(span[0] for span in page.spans + page.furniture))
+    for span in page.spans + page.furniture:
         source_id, lo, hi, _ = span
         if only and source_id != only:
             continue
@@ -248,7 +253,10 @@ def draft_page(package_dir: Path, page: Page, only: str | None = None, start: in
             a, b, token = m.start(), m.end(), m.group()
             if a < covered:
                 continue  # inside the mention drafted just before (12月30日)
-            rows.append(_row(text, a, b, token, span, page, written_at, regions, measures))
+            if span in page.spans:
+                rows.append(_row(text, a, b, token, span, page, written_at, regions, measures))
+            else:
+                rows.append(_furniture_row(text, a, b, token, span))
             if rows[-1]["proposal"] == "mention":
                 covered = int(rows[-1]["mention_end"])
     return _periods_of_facts(text, rows) + _new_units(rows, units)
@@ -290,6 +298,24 @@ def _periods_of_facts(text: str, rows: list[dict]) -> list[dict]:
     return rows
 
 
+def _mention(row: dict, text: str, reason: str, m0: int, m1: int, why: str) -> dict:
+    row.update(proposal="mention", reason=reason, mention_text=_unbroken(text[m0:m1]), mention_start=m0, mention_end=m1,
+               status=f"proposed as an excluded mention: {why}; check the reason")
+    return row
+
+
+def _furniture_row(text, a, b, token, span) -> dict:
+    """A number outside the articles (a date line, an editor's note, a byline): an excluded mention. A date there
+    is the page's own (publication_date)."""
+    source_id, lo, hi, _ = span
+    row = dict.fromkeys(REVIEW_COLUMNS, "")
+    row.update(source_id=source_id, value_text=token, value_start=a, context=_unbroken(text[max(lo, a - 20):min(hi, b + 12)]))
+    reason, m0, m1, why = _exclusion(text, a, b, token) or ("name_or_title", a, b, "a number outside the articles")
+    if reason in ("event_date", "period", "reference_period"):
+        reason, why = "publication_date", f"{why}, in {source_id}, outside the articles: the page's own date?"
+    return _mention(row, text, reason, max(m0, lo), min(m1, hi), why)
+
+
 def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     source_id, lo, hi, _ = span
     q0, q1 = _clause(text, a, b, (lo, hi))
@@ -299,10 +325,7 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     notes = []
     excluded = _exclusion(text, a, b, token)
     if excluded:
-        reason, m0, m1, why = excluded
-        row.update(proposal="mention", reason=reason, mention_text=_unbroken(text[m0:m1]), mention_start=m0, mention_end=m1,
-                   status=f"proposed as an excluded mention: {why}; check the reason")
-        return row
+        return _mention(row, text, *excluded)
     row["proposal"] = "fact"
     try:
         row["value"] = format(parse_numeral(token.removeprefix("第")), "f")

@@ -68,10 +68,12 @@ def read(package_dir: Path, sources_dir: Path, readings_dir: Path) -> list[tuple
     for meta_path in sorted(Path(readings_dir).glob("*.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         text = (Path(sources_dir) / f"{meta['document_id']}.txt").read_text(encoding="utf-8")
-        day = date.fromisoformat(meta["published"]) if meta.get("published") else None
-        spans = [(f"{meta['document_id']}-{k}", int(p["start"]), int(p["end"]), None)
-                 for k, p in enumerate(meta["pieces"]) if p["kind"] in ARTICLE_PIECES]
-        page = Page(meta["document_id"], text, reference_year(day, day), spans, day)
+        day = lambda key: date.fromisoformat(meta[key]) if meta.get(key) else None  # noqa: E731
+        earliest, latest = day("published_earliest") or day("published"), day("published_latest") or day("published")
+        spans = [(f"{meta['document_id']}-{k}", int(p["start"]), int(p["end"]), None) for k, p in enumerate(meta["pieces"])]
+        articles = [s for s, p in zip(spans, meta["pieces"]) if p["kind"] in ARTICLE_PIECES]
+        page = Page(meta["document_id"], text, reference_year(earliest, latest), articles, latest,
+                    [s for s in spans if s not in articles])
         with open(meta_path.with_suffix(".csv"), encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
         ref = Reference(meta["document_id"], numbers=_numbers(text))
