@@ -20,11 +20,12 @@ import pandas as pd
 
 from cnbef.text.numerals import NUMBER_TOKEN, parse_numeral, scale_of
 from cnbef.package.tables import read_text_table
-from cnbef.text.periods import reference_year, resolve
+from cnbef.text.periods import STOCK, reference_year, resolve, stock_date
 from cnbef.validation.checks.provenance import _to_simplified, _unit_matcher
 from cnbef.validation.checks.rules import FORWARD_LOOKING
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS
+from cnbef.text.units import unit_written
 
 REVIEW_COLUMNS = [
     "decision", "proposal", "status", "context",
@@ -46,7 +47,6 @@ SENTENCE_END = "。；;！？!?\n"
 # Words that make a figure a stock at the date of writing rather than a flow over a period.
 STOCK_WORDS = ("目前", "现有", "累计", "截至目前", "至今")
 CLAUSE_END = SENTENCE_END + "，,"
-UNIT_CHARS = re.compile(r"[^\s，,。；;、：:（）()“”\"《》0-9]{1,4}")
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
 
 
@@ -207,7 +207,7 @@ def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, st
     if re.match(r"第?一$", token) and re.match(r"[批份方]", after):
         return "idiom", a, b + (2 if after.startswith("方阵") or after.startswith("方陣") else 0), f"a figure of speech ({token}{after[:2]})"
     if after.startswith("是") or (token.startswith("第") and not re.match(r"[档檔名位]", after) and
-                                 not re.search(r"排名|居|列|位居|排", before)):
+                                 not re.search(r"排名|居|列|位居|排|全[国國省市区區县縣州球]$|同[类類]$", before)):
         return "ordinal", a, b + (1 if after.startswith("是") else 0), "an ordinal or list marker"
     if _inside(text, a, OPEN_QUOTES, CLOSE_QUOTES) and not re.match(r"[0-9]", token):
         return "slogan", a, b, "a numeral in a quoted slogan"
@@ -348,38 +348,50 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
 
 
 def _propose_unit(row: dict, token: str, after: str, written_at, notes: list[str]) -> str:
-    """The unit written after the numeral into row; the text after the unit."""
+    """The unit written after the numeral into row; the text after the unit. In a list (65、53、50个工作日) the
+    unit written after its last number is every number's."""
+    listed = LIST_TAIL.match(after)
+    after = (after[listed.end():] if listed else after).lstrip(" \u3000")  # 5574 个: a space before the unit
     found = written_at(after) or written_at(_to_simplified()(after))
-    if found:
+    word = unit_written(after)
+    scale = word and scale_of(_to_simplified()(word))
+    if found and not (word and len(word) > found[0][1] and not scale):  # units.csv's, unless the text writes more (个工作日)
         unit_id, length = found[0]
         row.update(unit_id=unit_id, unit_written="(as units.csv)", unit_implied="false")
-        rest = _after_unit(after, length)
-    elif token.startswith("第"):
+        return _after_unit(after, length)
+    if token.startswith("第"):
         rank = next((uid for uid, _ in written_at("第")), None)
         row.update(unit_id=rank or "", unit_implied="false")
-        rest = after
-    else:
-        guess = UNIT_CHARS.match(after)
-        row.update(unit_written=guess.group() if guess else "", unit_implied="true" if not guess else "")
-        notes.append(f"unit {guess.group()!r} is not in units.csv: add it there, or set unit_implied" if guess
-                     else "no unit written: set unit_id and explain in the note")
-        rest = after
-    return rest
+        return after
+    row.update(unit_written=word or "", unit_implied="true" if not word else "")
+    notes.append(f"unit {word!r} is not in units.csv: add it there, or set unit_implied" if word
+                 else "no unit written: set unit_id and explain in the note")
+    return after[len(word):] if word else after
+
+
+# The rest of a list of numbers after one of them (、53、50 in 65、53、50个工作日): the unit follows the last.
+LIST_TAIL = re.compile(r"(?:\s*[、和及与與至到~～—-]\s*[0-9０-９]+(?:[.．][0-9０-９]+)?)+")
 
 
 def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
     """The nearest period expression before the number in its paragraph, into row: a period written once at
-    the head of a paragraph (2022年，…。…) holds for the sentences that follow it."""
-    period = None
+    the head of a paragraph (2022年，…。…) holds for the sentences that follow it; a stock's date (截至6月底)
+    holds in its own sentence only."""
     simplified = _to_simplified()(paragraph)
-    since, stock = False, None
-    for m in PERIOD_PHRASE.finditer(simplified):
+    sentence_start = max(simplified.rfind(c) for c in SENTENCE_END) + 1
+    masked = STOCK.sub(lambda m: " " * len(m.group()), simplified)  # a stock's 今年 is no period of the next sentence
+    period, phrase, since, where = None, "", False, -1
+    for m in PERIOD_PHRASE.finditer(masked):
         found_period = resolve(m.group(), page.year, page.published, row["claim_type"] in FORWARD_LOOKING)
         if found_period is not None:
-            period, phrase, since = found_period, m.group(), simplified.startswith("以来", m.end())
-    stock = next((w for w in STOCK_WORDS if w in simplified[simplified.rfind(phrase) + len(phrase):] ), None) if period else \
-        next((w for w in STOCK_WORDS if w in simplified), None)
-    if stock:  # a stock at the date of writing (目前, 现有): no period of its own
+            period, phrase, since, where = found_period, m.group(), simplified.startswith("以来", m.end()), m.end()
+    stock_at = [m for m in STOCK.finditer(simplified, sentence_start) if m.end() >= where]
+    at = stock_date(stock_at[-1].group(), page.year) if stock_at else None
+    stock = next((w for w in STOCK_WORDS if w in simplified[max(where, 0):]), None)
+    if at:  # a stock counted at a date: its end, and no start
+        row.update(period_end=at[0].isoformat(), period_text=stock_at[-1].group(), period_inferred=str(at[1]).lower())
+        notes.append("a stock at a date: period_end is the date, period_start is left empty")
+    elif stock:  # a stock at the date of writing (目前, 现有): no period of its own
         row.update(period_text=stock, period_inferred="false")
         notes.append(f"{stock}: a stock at the date of writing, so no period; say so in the note")
     elif period is not None and since:  # 今年以来: the period starts there and runs to the date of writing

@@ -42,7 +42,7 @@ _ARABIC = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 # the regular expression engine can skip to the next candidate; it still looks at the character before.)
 _CHINESE_COUNT = (rf"[{CHINESE_NUMERAL_CHARS}](?<![0-9０-９.．余餘多][{CHINESE_NUMERAL_CHARS}])"
                   rf"[{CHINESE_NUMERAL_CHARS}]*(?=[{CLASSIFIERS}])")
-_CHINESE_ORDINAL = rf"第[{CHINESE_NUMERAL_CHARS}]+"
+_CHINESE_ORDINAL = rf"第(?:[{CHINESE_NUMERAL_CHARS}]+|{_ARABIC})"  # a rank's 第 is part of its numeral: 第二, 第46
 NUMBER_TOKEN = re.compile(rf"{_CHINESE_ORDINAL}|{_ARABIC}|{_CHINESE_COUNT}")
 
 

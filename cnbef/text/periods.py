@@ -95,6 +95,30 @@ def _span(g: dict, year: int) -> tuple[date, date] | None:
     return None
 
 
+# A stock counted at a date: the end of a month or a year (截至6月底, 截至今年6月末, 2017年底, 去年末).
+STOCK = re.compile(rf"(?:截至|截止到|截止|至)?(?:{_YEAR.replace('?P<year>', '?P<stock_year>').replace('?P<rel>', '?P<stock_rel>')}"
+                   rf"(?P<stock_month>{_NUM})月|(?P<stock_year_only>[0-9]{{4}}年|今年|去年|上年|本年))[底末]")
+
+
+def stock_date(text: str, reference_year: int | None) -> tuple[date, bool] | None:
+    """(the date, whether its year came from context) of a stock phrase such as 截至6月底; None when it is not one,
+    or when it needs a year that ``reference_year`` (the document's) does not give."""
+    m = STOCK.fullmatch(str(text).strip())
+    if m is None:
+        return None
+    year_text = m.group("stock_year") or m.group("stock_rel") or m.group("stock_year_only")
+    if year_text and year_text[0].isdigit():
+        year, inferred = int(year_text[:4]), False
+    elif reference_year is None:
+        return None
+    else:
+        year, inferred = reference_year + _RELATIVE.get(year_text or "今年", 0), True
+    month = _n(m.group("stock_month")) if m.group("stock_month") else 12
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1]), inferred
+
+
 def reference_year(earliest, latest) -> int | None:
     """The year relative periods are read against: known when the document's dates share one."""
     years = {d.year for d in (earliest, latest) if d is not None and d == d}
