@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cnbef.text.numerals import NUMBER_TOKEN, parse_numeral, scale_of
+from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN, parse_numeral, scale_of
 from cnbef.package.tables import read_text_table
 from cnbef.text.periods import STOCK, reference_year, resolve, stock_date
 from cnbef.validation.checks.provenance import _to_simplified, _unit_matcher
@@ -38,7 +38,7 @@ REVIEW_COLUMNS = [
 DECISIONS = ("fact", "mention", "unit", "reject")
 # Cue words of a claim type in the clause, strongest first.
 CLAIM_CUES = [("capacity", r"年产|产能|生产能力|年处理"), ("projection", r"预计|可实现|有望|将达"),
-              ("target", r"目标|力争|确保|争取|突破|达到.*以上|到20[0-9]{2}年"), ("plan", r"计划|拟|谋划|将")]
+              ("target", r"目标|力争|确保|争取|达到.*以上|到20[0-9]{2}年"), ("plan", r"计划|拟|谋划|将")]
 # A period expression the resolver reads (periods.py), searched for before a number in its sentence.
 PERIOD_PHRASE = re.compile(r"(?:[0-9]{4}年|今年|去年|上年|明年|本年)?(?:上半年|下半年|前[一二三1-3]季度|第?[一二三四1-4]季度|"
                            r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年)"
@@ -48,6 +48,7 @@ SENTENCE_END = "。；;！？!?\n"
 STOCK_WORDS = ("目前", "现有", "累计", "截至目前", "至今")
 CLAUSE_END = SENTENCE_END + "，,"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
+LARGE = "".join(LARGE_UNITS)
 
 
 class DraftError(Exception):
@@ -184,8 +185,15 @@ def _inside(text: str, a: int, opening: str, closing: str) -> bool:
     return max(left.rfind(c) for c in opening) > max(left.rfind(c) for c in closing)
 
 
-DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|(?:[0-9]{4}年)?(?:[0-9]{1,2}月)?(?:[0-9]{1,2}[日号])|[0-9]{4}年(?:初|底|末)?"
-                  r"(?:[0-9]{1,2}月)?|[0-9]{1,2}月(?:份)?")
+# A time of day after a date (2021-12-06 16:34:14, 2023年09月22日11:30) marks a date line: the page's own date.
+_TIME = r"(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
+DATE = re.compile(rf"[0-9]{{4}}\s*-\s*[0-9]{{1,2}}\s*-\s*[0-9]{{1,2}}{_TIME}?|(?:[0-9]{{4}}年)?(?:[0-9]{{1,2}}月)?"
+                  rf"(?:[0-9]{{1,2}}[日号](?![线線楼樓文院])){_TIME}?|[0-9]{{4}}年(?:初|底|末)?(?:[0-9]{{1,2}}月)?|[0-9]{{1,2}}月(?:份)?"
+                  rf"|[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?")
+# Numbers that are part of a name (the cue after the number, or before it): a party congress (二十大, 党的十九大),
+# a version (改革5.0, 2.0版), a programme (三年行动方案, 三大攻坚战; 六大行动 counts actions).
+NAME_AFTER = re.compile(r"大(?:精神|报告|報告|以来|以來|代表|胜利|勝利|召开|召開|期间|期間)|版|年(?:行动|行動|计划|計劃|方案|规划|規劃)|大攻(?:坚|堅)(?:战|戰)")
+NAME_BEFORE = re.compile(r"(?:党的|黨的)$")
 
 
 def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, str] | None:
@@ -201,9 +209,17 @@ def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, st
     m = next((m for m in DATE.finditer(text, max(0, a - 8), b + 8) if m.start() <= a < m.end()), None)
     if m is not None and m.end() >= b:
         expression = m.group()
-        reason = ("publication_date" if "-" in expression else "event_date" if re.search("[日号]", expression)
+        reason = ("publication_date" if re.search("[-:]", expression) else "event_date" if re.search("[日号]", expression)
                   else "period")
         return reason, m.start(), m.end(), f"a date ({expression})"
+    if NAME_AFTER.match(text, b) or NAME_BEFORE.search(before) or (re.fullmatch(r"[0-9]+\.0", token)
+                                                                  and not re.match(r"[%％万萬亿億个個倍]", after)):
+        return "name_or_title", a, b, "part of a name, a version or a programme's title"
+    if re.match(r"[年]?(?:来|來)|[个個]?(?:年|月)(?:来|來)", after) or re.search(r"(?:过去|過去)$", before):
+        span = re.match(r"[个個]?(?:年|月)(?:来|來)?", after)
+        return "period_length", a, b + (span.end() if span else 0), "the length of a period (两年来, 过去五年)"
+    if re.match(r"周年|週年", after):
+        return "reference_period", a, b + 2, "an anniversary"
     if re.match(r"第?一$", token) and re.match(r"[批份方]", after):
         return "idiom", a, b + (2 if after.startswith("方阵") or after.startswith("方陣") else 0), f"a figure of speech ({token}{after[:2]})"
     if after.startswith("是") or (token.startswith("第") and not re.match(r"[档檔名位]", after) and
@@ -327,6 +343,10 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     if excluded:
         return _mention(row, text, *excluded)
     row["proposal"] = "fact"
+    if not token.startswith("第") and not token[0].isdigit() and token.rstrip(LARGE) and token.rstrip(LARGE) != token:
+        token = token.rstrip(LARGE)  # 一万亿元, 千亿级: a trailing 万 or 亿 belongs to the unit, as after digits
+        b = a + len(token)
+        row["value_text"] = token
     try:
         row["value"] = format(parse_numeral(token.removeprefix("第")), "f")
     except ValueError as exc:

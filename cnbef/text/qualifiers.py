@@ -5,7 +5,7 @@ them, the validator checks them). As the PRC Civil Code art. 1259 reads them, �
 WORDS = {
     "以上": ("at_least", "after"), "以下": ("at_most", "after"), "以内": ("at_most", "after"), "以內": ("at_most", "after"),
     "超过": ("more_than", "before"), "超過": ("more_than", "before"), "超": ("more_than", "before"),
-    "逾": ("more_than", "before"), "余": ("more_than", "after"), "餘": ("more_than", "after"), "多": ("more_than", "after"),
+    "逾": ("more_than", "before"), "突破": ("more_than", "before"), "余": ("more_than", "after"), "餘": ("more_than", "after"), "多": ("more_than", "after"),
     "不满": ("less_than", "before"), "不滿": ("less_than", "before"), "不足": ("less_than", "before"),
     "约": ("approximately", "before"), "約": ("approximately", "before"), "近": ("approximately", "before"),
     "左右": ("approximately", "after"),
