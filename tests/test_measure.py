@@ -78,3 +78,25 @@ def test_the_command_prints_the_table_for_a_readings_folder(pkg, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == accuracy_table(accuracy(pkg.root, pkg.sources, readings))
     assert f"| `{DOC}` |" in done.stdout and TEXT not in done.stdout
+
+
+def test_the_readings_of_the_docs_stand_on_their_pages():
+    """Every reading in docs/readings: each numeral at its offset, the pieces cover the page, the codes are the package's."""
+    from conftest import ROOT, sources_or_skip
+    sources = sources_or_skip()
+    reasons = {r["reason"] for r in csv.DictReader(open(ROOT / "data" / "exclusion_reasons.csv", encoding="utf-8"))}
+    fields = json.loads((ROOT / "schemas" / "facts.json").read_text(encoding="utf-8"))["fields"]
+    qualifiers = set(next(f for f in fields if f["name"] == "qualifier")["constraints"]["enum"])
+    readings = sorted((ROOT / "docs" / "readings").glob("*.json"))
+    assert readings
+    for path in readings:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        text = (sources / f"{meta['document_id']}.txt").read_text(encoding="utf-8")
+        covered = sorted((p["start"], p["end"]) for p in meta["pieces"])
+        assert covered[0][0] == 0 and covered[-1][1] == len(text) and all(a[1] == b[0] for a, b in zip(covered, covered[1:])), path.name
+        with open(path.with_suffix(".csv"), encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                a = int(r["value_start"])
+                assert text[a:a + len(r["value_text"])] == r["value_text"], (path.name, r["value_start"])
+                assert r["decision"] in ("fact", "mention"), (path.name, r["value_start"])
+                assert (r["reason"] in reasons) if r["decision"] == "mention" else (r["qualifier"] in qualifiers), (path.name, a)
