@@ -152,6 +152,13 @@ def _statistic_excluded_as(reason):
     return damage
 
 
+def _duplicated(pkg, key):
+    """The fact entered again under a new id."""
+    row = dict(pkg.table("facts")[pkg.row_of("facts", key) - 2], fact_id=f"{key}-again")
+    pkg.add("facts", [row])
+    return pkg.row_of("facts", f"{key}-again")
+
+
 def _partial_numeral(pkg):
     pkg.set("facts", MONEY, "value", "2")
     return pkg.set("facts", MONEY, "value_text", "2")
@@ -169,11 +176,18 @@ def _households(pkg):
                     multiplier="1")
 
 
-def _full_year_as_2023(pkg):
-    """全年 in the made-up report (delivered 2023-02-02) dated 2023, not the year just ended."""
-    for column, value in dict(period_text="全年", period_start="2023-01-01", period_end="2023-12-31", period_inferred="true").items():
-        row = pkg.set("facts", GROWTH, column, value)
-    return row
+def _cells(table, key, **values):
+    """Several cells of one row set; the row is returned."""
+    def damage(pkg):
+        for column, value in values.items():
+            row = pkg.set(table, key, column, value)
+        return row
+    return damage
+
+
+# 全年 in the made-up report (delivered 2023-02-02) dated 2023, not the year just ended
+_full_year_as_2023 = _cells("facts", GROWTH, period_text="全年", period_start="2023-01-01", period_end="2023-12-31",
+                            period_inferred="true")
 
 
 def _unknown_date(pkg):
@@ -313,6 +327,9 @@ CURATION_MISTAKES = [
     Case("unit_said_implied_but_written", cell("facts", COUNT, "unit_implied", "true"), F, "unit_in_text", "unit_implied", "writes the unit"),
     Case("multiplier_1_for_a_wan_unit", cell("units", lambda p: p.unit("万平方米"), "multiplier", "1"), U, "unit_multiplier",
          "multiplier", "must be 10000"),
+    Case("fact_duplicated_under_a_new_id", lambda p: _duplicated(p, GROWTH), F, "duplicate_fact", "value_start", "repeats fact"),
+    Case("traditional_unit_symbol", cell("units", lambda p: p.unit("亿元"), "symbol", "億元"), U, "simplified_script", "symbol",
+         "'亿元'"),
     Case("partial_numeral", _partial_numeral, F, "number_boundary", "value_text", "2651.25"),
     Case("statistic_excluded_as_idiom", _statistic_excluded_as("idiom"), X, "exclusion_reason", "reason", "make it a fact"),
     Case("statistic_excluded_as_period", _statistic_excluded_as("period"), X, "exclusion_reason", "reason", "make it a fact"),
@@ -327,6 +344,9 @@ CURATION_MISTAKES = [
     Case("written_year_flagged_inferred", cell("facts", MONEY, "period_inferred", "true"), F, "relative_period", "period_inferred", "must be false"),
     Case("this_year_on_a_page_of_unknown_date", _unknown_date, F, "relative_period", "period_text", "no known date"),
     Case("result_dated_after_the_page", cell("facts", GROWTH, "period_start", "2023-03-01"), F, "period_window", "period_start", "start after it"),
+    Case("full_year_result_on_a_february_page", _cells("facts", GROWTH, period_text="2023年", period_start="2023-01-01",
+                                                     period_end="2023-12-31", period_inferred="false"),
+         F, "period_window", "period_end", "end more than a month past it"),
     Case("headline_given_for_a_report", cell("sources", S, "title_zh", "工作报告"), SRC, "content_type", "title_zh", "prints no headline"),
     Case("article_without_region", cell("sources", S, "region_id", ""), SRC, "content_type", "region_id", "needs the region"),
     Case("fact_in_page_furniture", cell("facts", MONEY, "source_id", "999-navigation"), F, "content_type", "source_id", "page furniture"),

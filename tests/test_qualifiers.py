@@ -4,7 +4,7 @@ import pytest
 
 from cnbef.curation.draft import _qualifier
 from cnbef.text.qualifiers import AFTER, BEFORE, WORDS
-from cnbef.validation.checks.provenance import _to_simplified
+from cnbef.text.script import to_simplified as _to_simplified
 from cnbef.validation.checks.rules import qualifier_text
 
 

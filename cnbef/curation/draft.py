@@ -21,7 +21,8 @@ import pandas as pd
 from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN, parse_numeral, scale_of
 from cnbef.package.tables import read_text_table
 from cnbef.text.periods import STOCK, reference_year, resolve, stock_date
-from cnbef.validation.checks.provenance import _to_simplified, _unit_matcher
+from cnbef.text.script import to_simplified as _to_simplified
+from cnbef.validation.checks.provenance import _unit_matcher
 from cnbef.validation.checks.rules import FORWARD_LOOKING
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS

@@ -18,7 +18,7 @@ from cnbef.curation.draft import Page, draft, draft_page
 from cnbef.package.tables import read_text_table
 from cnbef.text.numerals import NUMBER_TOKEN
 from cnbef.text.periods import reference_year
-from cnbef.validation.checks.provenance import _to_simplified
+from cnbef.text.script import to_simplified as _to_simplified
 
 FOUR = ("value", "unit", "qualifier", "period")
 # The pieces of a reading the draft reads, as a page registered with them would have its articles.

@@ -17,6 +17,7 @@ import pandas as pd
 from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS, quote_at
+from cnbef.text.script import to_simplified as _to_simplified
 from cnbef.validation.checks.files import SAFE_RANGES
 from cnbef.package.tables import DESCRIPTOR
 from cnbef.validation.registry import of_layer
@@ -180,12 +181,6 @@ def _unit_matcher(symbols: tuple[tuple[str, str], ...]):
         uid, sym = units[int(m.lastgroup[1:])]
         return [(uid, len(sym))]
     return written
-
-
-@lru_cache(maxsize=1)
-def _to_simplified():
-    import opencc  # traditional pages (億元, 個百分點) are compared in simplified script, as units.csv writes them
-    return opencc.OpenCC("t2s").convert
 
 
 def _after_numeral(text: str, b: int) -> str:

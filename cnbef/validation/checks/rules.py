@@ -120,8 +120,9 @@ def _document_dates(tables, source_ids: pd.Series) -> pd.DataFrame:
 @rule("period_window")
 def period_window(tables, files):
     """Periods near the source's date. A result or a capacity cannot lie after its page: it may run
-    through the page's date (今年 on a December page) but not start after it or run past that
-    year's end. Targets, plans and projections may lie in the future."""
+    through the page's date (今年 on a December page) but not start after it or end more than a month
+    past it (a full year's result on a February page is the year before's). Targets, plans and
+    projections may lie in the future."""
     if not _have(tables, "facts", "sources", "documents"):
         return []
     f = tables["facts"]
@@ -129,14 +130,14 @@ def period_window(tables, files):
     pages = _document_dates(tables, tables["sources"]["source_id"]).assign(source_id=tables["sources"]["source_id"])
     pages["latest"] = pages["published_latest"]
     pages["earliest"] = pages["published_earliest"].fillna(pages["latest"])
-    pages["year_end"] = pd.to_datetime(pages["latest"].dt.year.astype("string") + "-12-31", format="%Y-%m-%d", errors="coerce")
+    pages["reached"] = pages["latest"] + pd.Timedelta(periods.REACHED)
     pages["late"] = pages["latest"] + pd.DateOffset(years=PLAUSIBLE_YEARS_AFTER)
     pages["early"] = pages["earliest"] - pd.DateOffset(years=PLAUSIBLE_YEARS_BEFORE)
-    dates = lookup(f["source_id"], pages, "source_id", ["latest", "earliest", "year_end", "late", "early"])
+    dates = lookup(f["source_id"], pages, "source_id", ["latest", "earliest", "reached", "late", "early"])
     latest, earliest = dates["latest"], dates["earliest"]
     problems = []
     reported = ~f["claim_type"].isin(FORWARD_LOOKING)
-    bound = {"period_start": latest, "period_end": dates["year_end"]}
+    bound = {"period_start": latest, "period_end": dates["reached"]}
     for column in ("period_start", "period_end"):
         d = f[column]
         after = (reported & (d > bound[column])).fillna(False)
@@ -146,7 +147,7 @@ def period_window(tables, files):
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
                                     f"an {f.at[i, 'claim_type']} figure cannot be dated after its source was published "
                                     f"(by {latest[i]:%Y-%m-%d}): its period may run through that date but not "
-                                    f"{'start after it' if column == 'period_start' else 'past the end of that year'}; "
+                                    f"{'start after it' if column == 'period_start' else 'end more than a month past it'}; "
                                     f"only {', '.join(sorted(FORWARD_LOOKING))} may lie in the future"))
         for i in f.index[too_late & ~after]:
             problems.append(Problem(files["facts"], _row(i), column, "period_window", f"{d[i]:%Y-%m-%d}",
@@ -461,4 +462,45 @@ def unit_multiplier(tables, files):
         if scale and symbol_of.get(base) == scale[1] and pd.notna(multiplier) and 0 < multiplier != scale[0]:
             problems.append(Problem(files["units"], _row(i), "multiplier", "unit_multiplier", str(multiplier),
                                     f"{symbol} is {scale[0]:,} {scale[1]} (base unit {base}): the multiplier must be {scale[0]}"))
+    return problems
+
+
+@rule("duplicate_fact")
+def duplicate_fact(tables, files):
+    """One numeral of a document is one fact of a measure, region and entity: a second with the same offset, measure,
+    region, entity and value is the first entered again (under a new id). A numeral may stand for several facts
+    (两项收入…均居第一; 第三档 of seven cities)."""
+    if not _have(tables, "facts", "sources"):
+        return []
+    f = tables["facts"]
+    keys = pd.DataFrame({"document": lookup(f["source_id"], tables["sources"], "source_id", "document_id"),
+                         "at": f["value_start"], "measure": f["measure_id"], "value": f["value"],
+                         "region": f["region_id"].fillna(""), "entity": f["entity_id"].fillna("")})
+    again = (keys.duplicated(keep="first") & keys.notna().all(axis=1)).to_numpy()
+    first = {}
+    for i, key in zip(keys.index, map(tuple, keys.itertuples(index=False))) if again.any() else ():
+        first.setdefault(key, i)
+    return [Problem(files["facts"], _row(i), "value_start", "duplicate_fact", str(f.at[i, "value_start"]),
+                    f"repeats fact {f.at[first[tuple(keys.loc[i])], 'fact_id']} (row {_row(first[tuple(keys.loc[i])])}): the same "
+                    f"numeral of the same document, measure, region, entity and value; delete one")
+            for i in keys.index[again]]
+
+
+SIMPLIFIED_COLUMNS = {"units": "symbol", "regions": "name_zh", "measures": "name_zh"}
+
+
+@rule("simplified_script")
+def simplified_script(tables, files):
+    """Names in the dimension tables are simplified Chinese, whatever the page's script (萬元 is 万元)."""
+    from cnbef.text.script import to_simplified
+    simplified, problems = to_simplified(), []
+    for table, column in SIMPLIFIED_COLUMNS.items():
+        if table not in tables or column not in tables[table]:
+            continue
+        cells = tables[table][column]
+        for i, cell in cells[cells.notna()].items():
+            if simplified(cell) != cell:
+                problems.append(Problem(files[table], _row(i), column, "simplified_script", cell,
+                                        f"is written in traditional script; write {simplified(cell)!r} (quotes keep the page's script, "
+                                        f"the dimension tables simplified Chinese)"))
     return problems
