@@ -237,7 +237,6 @@ def test_numbers_outside_the_articles_are_drafted_as_mentions(pkg):
     page = Page("999_x", text, 2023, [("a", article, text.index("\n\n（"), None)], date(2023, 1, 28),
                 [("dateline", 0, text.index("\n\n"), None), ("note", text.index("（"), len(text), None)])
     rows = {r["value_text"]: r for r in draft_page(pkg.root, page) if r["proposal"] != "unit"}
-    assert {k: r["proposal"] for k, r in rows.items()} == {"2023": "mention", "11": "mention", "05": "mention",
-                                                               "13": "fact", "3": "mention"}
-    assert rows["2023"]["reason"] == "publication_date" and rows["2023"]["mention_text"] == "2023年1月28日"
+    assert {k: r["proposal"] for k, r in rows.items()} == {"2023": "mention", "13": "fact", "第3": "mention"}
+    assert (rows["2023"]["reason"], rows["2023"]["mention_text"]) == ("publication_date", "2023年1月28日 11:05")
     assert rows["13"]["period_start"] == "2022-01-01"  # 全年 on a January page: the year just ended

@@ -207,7 +207,7 @@ def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, st
     phrase = next((m for m in PERIOD_NEAR.finditer(text, max(0, a - 8), min(len(text), b + 8)) if m.start() <= a and b <= m.end()), None)
     if phrase is not None:
         return "period", phrase.start(), phrase.end(), f"part of the period {phrase.group()!r}"
-    m = next((m for m in DATE.finditer(text, max(0, a - 8), b + 8) if m.start() <= a < m.end()), None)
+    m = next((m for m in DATE.finditer(text, max(0, a - 8), b + 20) if m.start() <= a < m.end()), None)
     if m is not None and m.end() >= b:
         expression = m.group()
         reason = ("publication_date" if re.search("[-:]", expression) else "event_date" if re.search("[日号]", expression)
