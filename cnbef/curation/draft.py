@@ -22,8 +22,10 @@ from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN, parse_numeral, scale_
 from cnbef.package.tables import read_text_table
 from cnbef.text.periods import STOCK, reference_year, resolve, stock_date
 from cnbef.text.script import to_simplified as _to_simplified
+from cnbef.validation.checks.context import short_name
 from cnbef.validation.checks.provenance import _unit_matcher
 from cnbef.validation.checks.rules import FORWARD_LOOKING
+from cnbef.text.claims import claim_type
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS
 from cnbef.text.units import unit_written
@@ -37,9 +39,6 @@ REVIEW_COLUMNS = [
     "unit_symbol", "unit_name_en", "unit_dimension", "unit_base_unit_id", "unit_multiplier", "unit_currency_code",
 ]
 DECISIONS = ("fact", "mention", "unit", "reject")
-# Cue words of a claim type in the clause, strongest first.
-CLAIM_CUES = [("capacity", r"年产|产能|生产能力|年处理"), ("projection", r"预计|可实现|有望|将达"),
-              ("target", r"目标|力争|确保|争取|达到.*以上|到20[0-9]{2}年"), ("plan", r"计划|拟|谋划|将")]
 # A period expression the resolver reads (periods.py), searched for before a number in its sentence.
 PERIOD_PHRASE = re.compile(r"(?:[0-9]{4}年|今年|去年|上年|明年|本年)?(?:上半年|下半年|前[一二三1-3]季度|第?[一二三四1-4]季度|"
                            r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年)"
@@ -152,17 +151,13 @@ def _divisions() -> dict[str, str]:
     return {r["name"]: r["adcode"][:6] for r in rows if r["adcode"][6:] == "000000"}
 
 
-def _short(name: str) -> str:
-    return re.sub(r"(省|市|县|区|自治区|自治州|特别行政区)$", "", name) if len(name) > 2 else name
-
-
 def _region(text: str, a: int, span: tuple[str, int, int, str | None], regions: pd.DataFrame) -> tuple[str | None, str]:
     """The place named nearest before the number in its article: the regions table first, then the division list."""
     source_id, lo, _, default = span
     before = _to_simplified()(text[lo:a])
     best, where, how = default, -1, "the article's region"
     for code, name in zip(regions["region_id"], regions["name_zh"]):
-        for form in {name, _short(name)}:
+        for form in {name, short_name(name)}:
             k = before.rfind(form)
             if len(form) >= 2 and k > where:
                 best, where, how = code, k, f"{name} named before it"
@@ -356,7 +351,7 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     before = _unbroken(text[max(lo, a - 4):a])
     row["qualifier"], row["qualifier_text"] = _qualifier(before, rest)
     clause = row["quote"]
-    row["claim_type"] = next((kind for kind, cue in CLAIM_CUES if re.search(cue, clause)), "achieved")
+    row["claim_type"] = claim_type(clause)
     _propose_period(row, _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a]), page, notes)
     region, how = _region(text, a, span, regions)
     row["region_id"] = region or ""

@@ -38,7 +38,8 @@ LAYERS = [
     Layer("semantic", "validation/checks/rules.py, parameters in data/content_types.csv and data/exclusion_reasons.csv",
           "semantic rules that need Python: numerals, period phrases, code prefixes"),
     Layer("derived", "package/flat.py", "tables built from the others"),
-    Layer("provenance", "validation/checks/provenance.py (with --sources)", "the rows against the source texts"),
+    Layer("provenance", "validation/checks/provenance.py, validation/checks/context.py (with --sources)",
+          "the rows against the source texts"),
 ]
 
 _ = Rule
@@ -115,6 +116,10 @@ RULES = [
     _("unit_in_text", "provenance", "facts.unit_id, units.symbol, the page", "the unit is written after the numeral (or said implied)"),
     _("number_boundary", "provenance", "facts.value_text, excluded_mentions, the page", "numbers are cited whole"),
     _("quotation_marks", "provenance", "excluded_mentions, exclusion_reasons", "a slogan lies inside quotation marks"),
+    _("claim_type_cue", "provenance", "facts.claim_type, facts.quote, the page",
+      "a result's quote says no 力争 or 预计; a target, plan or projection's sentence has a word of one (text/claims.py)"),
+    _("region_in_text", "provenance", "facts.region_id, regions.name_zh, the page",
+      "a fact's region, where it is not its article's, is named in the article"),
     _("coverage", "provenance", "sources, the page", "the spans cover the page without overlapping"),
     _("completeness", "provenance", "facts, excluded_mentions, the page", "every number of the page is a fact or an excluded mention"),
 ]

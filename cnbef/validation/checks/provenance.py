@@ -18,6 +18,7 @@ from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS, quote_at
 from cnbef.text.script import to_simplified as _to_simplified
+from cnbef.validation.checks import context
 from cnbef.validation.checks.files import SAFE_RANGES
 from cnbef.package.tables import DESCRIPTOR
 from cnbef.validation.registry import of_layer
@@ -151,6 +152,8 @@ def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     problems += _boundary_problems(f, files["facts"], text_of, "value_start",
                                    f["value_start"] + f["value_text"].str.len().astype("Int64"), "value_text", tokens)
     problems += _completeness(tables, files, texts, tokens)
+    problems += context.claim_problems(f, files["facts"], text_of)
+    problems += context.region_problems(f, files["facts"], text_of, s, tables["regions"])
     return problems
 
 
