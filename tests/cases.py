@@ -159,6 +159,25 @@ def _duplicated(pkg, key):
     return pkg.row_of("facts", f"{key}-again")
 
 
+def _county_coded(kind):
+    """A county row added under a prefecture of the package, its code retired (listed once, in use no more) or one
+    that never was; returns its row."""
+    from cnbef.package import divisions
+    listed, in_use = divisions.last_listed(), divisions.current()
+
+    def damage(pkg):
+        prefectures = [r["region_id"] for r in pkg.table("regions") if r["level"] == "prefecture"]
+        if kind == "retired":
+            parent, code = next((p, c) for p in prefectures for c in sorted(listed)
+                                if c[:4] == p[:4] and c not in in_use and not c.endswith("00"))
+        else:
+            parent = prefectures[0]
+            code = next(c for c in (f"{parent[:4]}{k:02d}" for k in range(99, 0, -1)) if c not in listed and c not in in_use)
+        pkg.add("regions", [dict(region_id=code, name_zh="测试县", name_en="Test County", level="county", parent_id=parent)])
+        return pkg.row_of("regions", code)
+    return damage
+
+
 def _partial_numeral(pkg):
     pkg.set("facts", MONEY, "value", "2")
     return pkg.set("facts", MONEY, "value_text", "2")
@@ -336,6 +355,8 @@ CURATION_MISTAKES = [
          "no word of a target"),
     Case("region_the_article_does_not_name", cell("facts", GROWTH, "region_id", lambda p: p.other_prefecture), F, "region_in_text",
          "region_id", "is named nowhere"),
+    Case("retired_region_code", _county_coded("retired"), R, "region_code", "region_id", "is a retired GB/T 2260 code"),
+    Case("region_code_that_never_was", _county_coded("never"), R, "region_code", "region_id", "is not a GB/T 2260 code"),
     Case("partial_numeral", _partial_numeral, F, "number_boundary", "value_text", "2651.25"),
     Case("statistic_excluded_as_idiom", _statistic_excluded_as("idiom"), X, "exclusion_reason", "reason", "make it a fact"),
     Case("statistic_excluded_as_period", _statistic_excluded_as("period"), X, "exclusion_reason", "reason", "make it a fact"),

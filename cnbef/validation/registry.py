@@ -99,6 +99,7 @@ RULES = [
     _("exclusion_reason", "semantic", "excluded_mentions, exclusion_reasons", "an excluded mention fits its reason's pattern"),
     _("unambiguous_labels", "semantic", "measures, units, entities, regions", "no two rows of a lookup table share a name or symbol"),
     _("unit_multiplier", "semantic", "units", "a unit's multiplier is greater than 0, and a symbol with a scale (万吨, 亿元) over its base unit (吨, 元) has that scale as its multiplier"),
+    _("region_code", "semantic", "regions.region_id", "a region's code is a GB/T 2260 code in use, not a retired one (package/divisions.py)"),
     _("duplicate_fact", "semantic", "facts, sources", "no numeral of a document is the same fact (measure, region, entity and value) twice"),
     _("simplified_script", "semantic", "units.symbol, regions.name_zh, measures.name_zh",
       "the dimension tables write their Chinese in simplified script (a traditional page keeps its own in quotes)"),

@@ -18,6 +18,7 @@ from cnbef.text import periods
 from cnbef.text.numerals import parse_numeral, scale_of
 from cnbef.text.qualifiers import QUALIFIER_WORDS
 from cnbef.package.tables import lookup, number_column
+from cnbef.validation.checks import context
 from cnbef.validation.registry import declared
 from cnbef.validation.report import Problem
 
@@ -503,4 +504,27 @@ def simplified_script(tables, files):
                 problems.append(Problem(files[table], _row(i), column, "simplified_script", cell,
                                         f"is written in traditional script; write {simplified(cell)!r} (quotes keep the page's script, "
                                         f"the dimension tables simplified Chinese)"))
+    return problems
+
+
+@rule("region_code")
+def region_code(tables, files):
+    """Each region's code is a GB/T 2260 code in use (package/divisions.py): a retired one is named with the last
+    revision that lists it and a successor of the same name where there is one."""
+    from cnbef.package import divisions
+    if "regions" not in tables or not divisions.current():
+        return []
+    in_use, listed, problems = divisions.current(), divisions.last_listed(), []
+    for i, code in tables["regions"]["region_id"].dropna().items():
+        if code in in_use or divisions.grouping(code) or not re.fullmatch(r"[0-9]{6}", code):
+            continue  # a malformed code is the pattern's to report
+        if code in listed:
+            revision, name = listed[code]
+            successor = [c for c, n in in_use.items() if c[:2] == code[:2] and context.short_name(n) == context.short_name(name)]
+            problems.append(Problem(files["regions"], _row(i), "region_id", "region_code", code,
+                                    f"is a retired GB/T 2260 code ({name}, last listed in revision {revision[:4]}-{revision[4:]})"
+                                    + (f"; its successor is {successor[0]} ({in_use[successor[0]]})" if successor else "")))
+        else:
+            problems.append(Problem(files["regions"], _row(i), "region_id", "region_code", code,
+                                    "is not a GB/T 2260 code (neither in use nor in any revision since 1980)"))
     return problems
