@@ -173,6 +173,9 @@ def test_the_commands(fresh, tmp_path):
     empty = subprocess.run(base + ["--source", "999-editor"], capture_output=True, text=True, cwd=ROOT)
     assert empty.returncode == 1 and "span 999-editor hold no number" in empty.stderr and not (tmp_path / "x.csv").exists()
     unknown = subprocess.run(base + ["--source", "999-nowhere"], capture_output=True, text=True, cwd=ROOT)
+    by_default = subprocess.run([*cnbef, "draft", FILE, "--sources", str(fresh.sources), "--package", str(fresh.root)],
+                                capture_output=True, text=True, cwd=tmp_path)
+    assert by_default.returncode == 0 and (tmp_path / "reviews" / f"review-{DOC}.csv").is_file()  # the folder git ignores
     assert unknown.returncode == 1 and "999-nowhere is not a span" in unknown.stderr and "999-district" in unknown.stderr
 
 

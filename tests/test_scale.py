@@ -28,7 +28,12 @@ def test_synthetic_package_uses_every_unit_dimension_and_measure_kind(synthetic)
     kinds = set(facts.merge(measures, on="measure_id")["kind_id"])
     assert kinds == set(pd.read_csv(ROOT / "data" / "measure_kinds.csv", dtype=str)["kind_id"])
     regions = pd.read_csv(synthetic / "data" / "regions.csv", dtype=str)
-    assert regions["level"].value_counts().to_dict() == {"county": 2790, "prefecture": 310, "province": 31}
+    from cnbef.package import divisions
+    from cnbef.tools.synth import COUNTIES, PREFECTURES, PROVINCES
+    levels = regions["level"].value_counts().to_dict()
+    assert levels["province"] == PROVINCES and levels["prefecture"] <= PROVINCES * PREFECTURES < 2 * levels["prefecture"]
+    assert levels["county"] <= PROVINCES * PREFECTURES * COUNTIES < 2 * levels["county"]
+    assert set(regions["region_id"]) <= set(divisions.current())  # codes in use, as region_code asks
 
 
 def test_synthetic_faults_are_found_at_scale(synthetic, tmp_path):

@@ -220,7 +220,7 @@ def test_derived_table_out_of_date(pkg):
     path.write_text(path.read_text(encoding="utf-8").replace("Test measure gdp_999", "GDP, renamed"), encoding="utf-8")
     pkg.refresh(rebuild=False)
     hits = problems(validate_package(pkg.root), "derived_up_to_date")
-    assert {p.file for p in hits} == {"data/facts_flat.csv"} and "run python scripts/build_flat.py" in hits[0].message
+    assert {p.file for p in hits} == {"data/facts_flat.csv"} and "run cnbef build-flat" in hits[0].message
 
 
 def test_the_spreadsheet_table_must_keep_its_bom(pkg):

@@ -186,8 +186,8 @@ def commit(root, message):
 
 def add_fact(pkg, new_id, measure=None):
     rows = pkg.rows("facts")
-    row = list(next(r for r in rows if r[0] == GROWTH))  # a copy of a made-up fact, under a new id
-    row[0] = new_id
+    row = list(next(r for r in rows if r[0] == GROWTH))  # a made-up fact's numeral, for the prefecture: a fact of its own
+    row[0], row[rows[0].index("region_id")] = new_id, pkg.prefecture
     if measure:
         row[rows[0].index("measure_id")] = measure
     pkg.write("facts", [rows[0], *sorted(rows[1:] + [row])])

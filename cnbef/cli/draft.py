@@ -43,7 +43,7 @@ def main(argv):
     parser.add_argument("--package", type=Path, default=Path(".") if Path("datapackage.json").is_file() else PACKAGE_DIR)
     parser.add_argument("--source", help="draft only this span (a source_id of sources.csv)")
     parser.add_argument("--range", type=_range, help="draft only the numbers between these offsets, START:END")
-    parser.add_argument("--out", type=Path, help="review file to write (default: review-<document>.csv)")
+    parser.add_argument("--out", type=Path, help="review file to write (default: reviews/review-<document>.csv, a folder git ignores)")
     args = parser.parse_args(argv)
     if args.measure:
         return _measure(args)
@@ -60,7 +60,9 @@ def main(argv):
         print(f"error: no number to draft: {where} hold no number the tokenizer counts (cnbef/text/numerals.py); "
               f"nothing was written", file=sys.stderr)
         return 1
-    out = write_review(rows, args.out or Path(f"review-{Path(args.page).stem}.csv"))
+    out = args.out or Path("reviews") / f"review-{Path(args.page).stem}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out = write_review(rows, out)
     count = {kind: sum(r["proposal"] == kind for r in rows) for kind in ("fact", "mention", "unit")}
     print(f"{out}: {count['fact'] + count['mention']} numbers drafted ({count['fact']} proposed as facts, {count['mention']} as "
           f"excluded mentions) and {count['unit']} new units proposed; set each row's decision (fact, mention, unit, reject), "

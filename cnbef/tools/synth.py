@@ -34,15 +34,18 @@ def _name(rng: random.Random, suffix: str) -> str:
 
 
 def regions(rng: random.Random) -> pd.DataFrame:
+    """Up to PROVINCES provinces, PREFECTURES prefectures each and COUNTIES counties each, with codes in use (the
+    region_code rule checks them) and made-up names."""
+    from cnbef.package import divisions
+    codes = sorted(divisions.current())
     rows = []
-    for p in range(PROVINCES):
-        pcode = f"{11 + p:02d}0000"
+    for pcode in [c for c in codes if c.endswith("0000")][:PROVINCES]:
         rows.append((pcode, _name(rng, "省"), f"Province {pcode}", "province", ""))
-        for q in range(1, PREFECTURES + 1):
-            qcode = f"{11 + p:02d}{q:02d}00"
+        prefectures = [c for c in codes if c[:2] == pcode[:2] and c.endswith("00") and c != pcode]
+        for qcode in [q for q in prefectures if any(c[:4] == q[:4] and c != q for c in codes)][:PREFECTURES]:
             rows.append((qcode, _name(rng, "市"), f"Prefecture {qcode}", "prefecture", pcode))
-            for c in range(1, COUNTIES + 1):
-                rows.append((f"{11 + p:02d}{q:02d}{c:02d}", _name(rng, "县"), f"County {11 + p:02d}{q:02d}{c:02d}", "county", qcode))
+            for ccode in [c for c in codes if c[:4] == qcode[:4] and c != qcode][:COUNTIES]:
+                rows.append((ccode, _name(rng, "县"), f"County {ccode}", "county", qcode))
     return pd.DataFrame(rows, columns=["region_id", "name_zh", "name_en", "level", "parent_id"]).assign(note="")
 
 

@@ -441,6 +441,6 @@ def _derived_problems(package_dir: Path, files: dict) -> list[Problem]:
     except Exception as exc:  # the normalized tables are broken; their own problems are reported
         return [Problem(flat.PATH, None, None, "derived_up_to_date", None, f"could not be rebuilt to compare: {exc}")]
     return [Problem(path, None, None, "derived_up_to_date", None,
-                    "is out of date with the normalized tables; run python scripts/build_flat.py") for path in stale]
+                    "is out of date with the normalized tables; run cnbef build-flat") for path in stale]
 
 

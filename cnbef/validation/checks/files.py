@@ -235,8 +235,8 @@ def metadata_problems(path: str, stats: dict, resource: dict) -> list[Problem]:
     problems = []
     if "bytes" in resource and resource["bytes"] != stats["bytes"]:
         problems.append(Problem(path, None, None, "byte-count", str(resource["bytes"]),
-                                f"the file has {stats['bytes']} bytes; run python scripts/refresh_metadata.py after editing"))
+                                f"the file has {stats['bytes']} bytes; run cnbef refresh after editing"))
     if "hash" in resource and resource["hash"] != stats["hash"]:
         problems.append(Problem(path, None, None, "hash-count", resource["hash"],
-                                f"the file's hash is {stats['hash']}; run python scripts/refresh_metadata.py after editing"))
+                                f"the file's hash is {stats['hash']}; run cnbef refresh after editing"))
     return problems
