@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cnbef.text.numerals import number_tokens, parse_numeral
+from cnbef.text.claims import FORWARD_LOOKING
 from cnbef.text.periods import reference_year, resolve
 from cnbef.text.quotes import find_quote, quote_at
 from conftest import ROOT, SOURCES
@@ -74,7 +75,7 @@ def test_relative_periods_are_read_against_the_documents_date():
         d = doc_of[f["source_id"]]
         earliest, latest = [date.fromisoformat(d[c]) if d[c] else None for c in ("published_earliest", "published_latest")]
         year = reference_year(earliest, latest)
-        forward = f["claim_type"] in ("target", "plan", "projection")
+        forward = f["claim_type"] in FORWARD_LOOKING
         period = resolve(f["period_text"], year, latest if year else None, forward) if f["period_text"] else None
         if period is not None:
             assert (f["period_start"], f["period_end"], f["period_inferred"]) == (

@@ -24,8 +24,7 @@ from cnbef.text.periods import STOCK, reference_year, resolve, stock_date
 from cnbef.text.script import to_simplified as _to_simplified
 from cnbef.validation.checks.context import short_name
 from cnbef.validation.checks.provenance import _unit_matcher
-from cnbef.validation.checks.rules import FORWARD_LOOKING
-from cnbef.text.claims import claim_type
+from cnbef.text.claims import FORWARD_LOOKING, claim_type
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS
 from cnbef.text.units import unit_written

@@ -1,6 +1,8 @@
 """Cue words of a claim type, in both scripts, declared once: the draft proposes a claim type from them, the
 validator asks about a result whose quote says 力争 and a target whose sentence says none of them."""
 
+# Claim types that speak of the future: only these may be dated after their page.
+FORWARD_LOOKING = {"target", "plan", "projection"}
 # claim type: its cue words, strongest type first (a clause with 年产 is a capacity, whatever else it says)
 CUES = {
     "capacity": ["年产", "年產", "产能", "產能", "生产能力", "生產能力", "年处理", "年處理"],

@@ -6,12 +6,11 @@ import re
 
 import pandas as pd
 
-from cnbef.text.claims import FORWARD_WORDS, NOT_ACHIEVED
+from cnbef.text.claims import FORWARD_LOOKING, FORWARD_WORDS, NOT_ACHIEVED
 from cnbef.text.script import to_simplified
 from cnbef.validation.report import Problem
 
 SENTENCE_END = "。；;！？!?"
-FORWARD = {"target", "plan", "projection"}
 
 
 def short_name(name: str) -> str:
@@ -32,7 +31,7 @@ def claim_problems(f: pd.DataFrame, file: str, text_of: dict) -> list[Problem]:
     for i in f.index[(f["claim_type"] == "achieved") & said.notna()]:
         problems.append(Problem(file, i + 2, "claim_type", "claim_type_cue", "achieved",
                                 f"the quote says {said[i]}: is it a target, plan or projection rather than a result?"))
-    for i, sid, a, claim in f.loc[f["claim_type"].isin(FORWARD), ["source_id", "value_start", "claim_type"]].itertuples():
+    for i, sid, a, claim in f.loc[f["claim_type"].isin(FORWARD_LOOKING), ["source_id", "value_start", "claim_type"]].itertuples():
         text = text_of.get(sid)
         if isinstance(text, str) and pd.notna(a) and not any(w in _sentence(text, int(a)) for w in FORWARD_WORDS):
             problems.append(Problem(file, i + 2, "claim_type", "claim_type_cue", claim,

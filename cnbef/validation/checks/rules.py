@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cnbef.text import periods
+from cnbef.text.claims import FORWARD_LOOKING
 from cnbef.text.numerals import parse_numeral, scale_of
 from cnbef.text.qualifiers import QUALIFIER_WORDS
 from cnbef.package.tables import lookup, number_column
@@ -26,8 +27,6 @@ from cnbef.validation.report import Problem
 # How far before publication an achieved figure may reach, and how far after it a target may.
 PLAUSIBLE_YEARS_BEFORE = 30
 PLAUSIBLE_YEARS_AFTER = 30
-# Claim types that speak of the future: only these may be dated after their page.
-FORWARD_LOOKING = {"target", "plan", "projection"}
 LEVEL_PARENT = {"province": None, "prefecture": "province", "county": "prefecture"}
 # Digits a code shares with its parent: a prefecture its province's first two, a county its prefecture's first four.
 LEVEL_PREFIX = {"prefecture": 2, "county": 4}
