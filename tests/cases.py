@@ -71,6 +71,7 @@ def edit_schema(pkg, name, change):
 def write(path, text):
     """A file replaced by ``text`` (path relative to the package)."""
     def damage(pkg):
+        (pkg.root / path).parent.mkdir(parents=True, exist_ok=True)
         (pkg.root / path).write_text(text, encoding="utf-8")
     return damage
 
@@ -410,6 +411,8 @@ BROKEN_FILES = [Case(*spec, still_checked=True) for spec in [
     ("package_name_not_a_string", descriptor(lambda d: {**d, "name": 7}), DP, "package-error", None, "name"),
     ("field_type_unknown", schema("measures", lambda s: {**s, "fields": s["fields"] + [{"name": "extra", "type": "strin"}]}),
      "schemas/measures.json", "field-error", None, "not supported"),
+    ("add_killed_while_moving_files", write(".cnbef-pending/journal.json", '["data/facts.csv"]'),
+     ".cnbef-pending/journal.json", "interrupted_add", None, "cnbef add --recover"),
     ("pattern_not_a_regex_in_an_extra_field", _extra_field_with_a_broken_pattern, M, "schema-error", None, "could not run with its Table Schema"),
 ]]
 

@@ -4,8 +4,8 @@
 row's decision (fact, mention or reject) and completed it. It checks every row first and writes
 nothing when any row is wrong or undecided; otherwise it gives the new rows ids never used before
 (not by the tables, nor by any release in CHANGELOG.md), merges them sorted by key, rebuilds the
-derived table and the metadata, and validates the package. If the package is then invalid, every
-file is restored as it was and the problems are printed.
+derived table and the metadata, and validates the package, all in a staged copy: only a valid result
+replaces the package's files, in one step that a kill cannot leave half done (transaction.py).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnbef.package import flat
+from cnbef.curation import transaction
 from cnbef.curation.draft import DECISIONS, REVIEW_COLUMNS
 from cnbef.package.metadata import refreshed, write_descriptor
 from cnbef.package.tables import read_descriptor
@@ -41,7 +42,8 @@ class Outcome:
     problems: list[str] = field(default_factory=list)  # "REVIEW.csv:row: column: message"
     added: dict[str, list[str]] = field(default_factory=dict)
     rejected: list[int] = field(default_factory=list)
-    invalid: str = ""  # the validator's report, when the merged package was invalid and was restored
+    invalid: str = ""  # the validator's report, when the merged package was invalid (nothing was written)
+    recovered: str = ""  # what was done about an earlier add that was killed
 
     @property
     def ok(self) -> bool:
@@ -113,13 +115,14 @@ MERGED = ("facts", "excluded_mentions", "units")  # the tables a reviewed page a
 
 def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
     package_dir, review = Path(package_dir), Path(review)
+    recovered = transaction.recover(package_dir) or ""
     in_parts = [r["name"] for r in read_descriptor(package_dir).get("resources", [])
                 if isinstance(r, dict) and isinstance(r.get("path"), list) and r.get("name") in MERGED]
     if in_parts:
         raise AddError(f"{', '.join(in_parts)} is stored in parts; join it first (cnbef parts {in_parts[0]} --join), "
                        f"add the page, then split it again")
     rows = read_review(review)
-    outcome = Outcome()
+    outcome = Outcome(recovered=recovered)
     for n, row in enumerate(rows, 2):
         outcome.problems += _check(review, n, row)
         if (row.get("decision") or "").strip().lower() == "reject":
@@ -157,29 +160,25 @@ def _accepted(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
 
 
 def _merged_and_validated(package_dir: Path, sources_dir, facts, mentions, units) -> str | None:
-    """Merge the rows and validate; when the package is then invalid, every file is restored and the report returned."""
-    files = [package_dir / "data" / f"{t}.csv" for t in MERGED]
-    derived = [package_dir / flat.PATH, package_dir / flat.SCHEMA_PATH, package_dir / "datapackage.json"]
-    saved = {p: p.read_bytes() for p in files + derived if p.is_file()}
+    """Merge the rows in a staged copy and validate it; only a valid result replaces the package's files.
+
+    The package is never half-written: transaction.py moves the files into place only after the check.
+    An invalid result, an error or an interrupt leaves every file as it was; the report is returned."""
+    tree = transaction.stage(package_dir)
     try:
-        _merge(files[0], facts)
-        _merge(files[1], mentions)
-        _merge(files[2], units)
-        flat.write(package_dir)
-        write_descriptor(package_dir, refreshed(package_dir))
-        report = validate_package(package_dir, sources_dir)
-    except Exception:
-        _restore(saved)
+        for table, rows in zip(MERGED, (facts, mentions, units)):
+            _merge(tree / "data" / f"{table}.csv", rows)
+        flat.write(tree)
+        write_descriptor(tree, refreshed(tree))
+        report = validate_package(tree, sources_dir)
+    except BaseException:
+        transaction.discard(package_dir)
         raise
     if not report.valid:
-        _restore(saved)
+        transaction.discard(package_dir)
         return report.as_text()
+    transaction.commit(package_dir)
     return None
-
-
-def _restore(saved: dict) -> None:
-    for path, raw in saved.items():
-        path.write_bytes(raw)
 
 
 __all__ = ["AddError", "Outcome", "add", "read_review", "read_descriptor"]

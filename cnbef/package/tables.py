@@ -28,6 +28,11 @@ class DescriptorError(UsageError):
     """datapackage.json is there but cannot be parsed: a problem of the package, reported as such."""
 
 
+# Where cnbef add stages a change, and the journal that says a change is being moved into place.
+PENDING = ".cnbef-pending"
+JOURNAL = f"{PENDING}/journal.json"
+
+
 def read_descriptor(package_dir: Path):
     """The parsed datapackage.json; whether it is a valid descriptor is the contract's question (contract.py)."""
     path = Path(package_dir) / DESCRIPTOR

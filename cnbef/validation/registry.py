@@ -54,6 +54,8 @@ RULES = [
     _("package-error", "descriptor", "datapackage.json", "the descriptor fits Frictionless's Data Package profile"),
     _("resource-error", "descriptor", "datapackage.json", "each resource fits Frictionless's Data Resource profile"),
     _("field-error", "descriptor", "schemas/*.json", "each field fits Frictionless's Table Schema profile"),
+    _("interrupted_add", "descriptor", ".cnbef-pending/journal.json",
+      "no `cnbef add` was killed while moving its files into place (`cnbef add --recover` completes it)"),
     # files
     _("readable", "files", "each table", "the file exists"),
     _("encoding", "files", "each table, its declared encoding", "tables are UTF-8 and declared so (GB18030 and others are named)"),

@@ -26,7 +26,7 @@ from cnbef.package import flat
 from cnbef.validation import large
 from cnbef.validation.checks import provenance
 from cnbef.validation.checks.files import HINTED_RULES, descriptor_problems, hint, not_utf8, scan_files
-from cnbef.package.tables import (ROW_SPAN, DescriptorError, UsageError, read_csv_cells, read_descriptor, resource_paths,
+from cnbef.package.tables import (JOURNAL, ROW_SPAN, DescriptorError, UsageError, read_csv_cells, read_descriptor, resource_paths,
                                   resource_schema, typed, unsafe_path, unsafe_paths)
 from cnbef.validation.report import Problem, Report, guarded
 from cnbef.validation.checks.rules import RULES
@@ -352,6 +352,9 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
         report.add([Problem(DESCRIPTOR, None, None, "descriptor", None, f"{str(exc).split(': ', 1)[-1]}; "
                             f"the tables are checked against the package's contract instead")])
         descriptor = None
+    if (package_dir / JOURNAL).is_file():
+        report.add([Problem(JOURNAL, None, None, "interrupted_add", None, "a cnbef add was killed while it moved its files "
+                            "into place, so the package is part old, part new; run cnbef add --recover to complete it")])
     broken, entries = contract.resources(descriptor)
     report.add(broken)
     size = sum((package_dir / p).stat().st_size for r in entries if isinstance(r, dict) and not unsafe_paths(r.get("path"))
