@@ -86,7 +86,7 @@ class PageCopy(PackageCopy):
         self.add("documents", [dict(document_id=DOC, file_name=f"{DOC}.txt", sha256=hashlib.sha256(RAW).hexdigest(),
                                     char_count=len(TEXT), byte_count=len(RAW), description="A district government work report (made up for the tests).",
                                     date_basis="context", published_earliest="2023-02-02", published_latest="2023-02-02",
-                                    publication_note="Delivered on 2023-02-02.")])
+                                    publication_note="Delivered on 2023-02-02.", status="reviewed")])
         a, e = TEXT.index(REPORT), TEXT.index(EDITOR)
         self.add("sources", [
             dict(source_id="999-navigation", document_id=DOC, char_start=0, char_end=len(NAV), content_type="navigation", title_en="[Navigation]"),

@@ -85,6 +85,28 @@ def test_a_reviewed_page_is_added_and_the_package_is_valid(fresh, tmp_path):
     assert validate_package(fresh.root, fresh.sources).problems == []
 
 
+def test_a_page_in_draft_keeps_the_package_valid_and_add_marks_it_reviewed(fresh, tmp_path):
+    report = validate_package(fresh.root, fresh.sources)
+    assert [p.rule for p in report.problems] and {p.rule for p in report.problems} == {"completeness"}  # its numbers are not curated
+    fresh.set("documents", DOC, "status", "draft")
+    report = validate_package(fresh.root, fresh.sources)
+    assert report.problems == [] and any(DOC in s and "in draft" in s for s in report.skipped), report.as_text()
+    assert add(fresh.root, _review(fresh, tmp_path), fresh.sources).ok
+    assert fresh.get("documents", DOC, "status") == "reviewed"
+    assert validate_package(fresh.root, fresh.sources).problems == []
+
+
+def test_a_page_that_names_no_region_is_given_its_publishers_region(fresh):
+    """The convention of docs/curation.md: the article's region is its publisher's, and the row says so."""
+    county = fresh.county
+    name = fresh.get("regions", county, "name_zh")
+    fresh.set("sources", S, "region_id", "")
+    fresh.set("sources", S, "publisher", f"{name}统计局")
+    facts = [r for r in draft(fresh.root, fresh.sources, FILE) if r["proposal"] == "fact"]
+    assert facts and {r["region_id"] for r in facts} == {county}
+    assert all(f"the region of the publisher {name}统计局" in r["status"] for r in facts), facts[0]["status"]
+
+
 def test_ids_are_never_reused(fresh, tmp_path):
     (fresh.root / "CHANGELOG.md").write_text(f"## [9.0.0]\n- facts: removed `{S}-f07`\n", encoding="utf-8")
     outcome = add(fresh.root, _review(fresh, tmp_path), fresh.sources)

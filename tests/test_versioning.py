@@ -250,6 +250,14 @@ def test_invalid_package_is_not_released(repo):
         release(repo.root, "1.0.0")
 
 
+def test_a_page_in_draft_is_not_released(repo):
+    from made_up_page import DOC
+    repo.set("documents", DOC, "status", "draft")
+    commit(repo.root, "a page in review")
+    with pytest.raises(Refused, match=f"{DOC} is in draft"):
+        release(repo.root, "1.0.0")
+
+
 def test_diff_script_on_git_revisions(repo):
     repo.set("facts", GROWTH, "note", "changed")
     commit(repo.root, "change")

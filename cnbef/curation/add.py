@@ -98,16 +98,23 @@ def _next_ids(package_dir: Path, table: str, source_id: str, letter: str, count:
     return [f"{source_id}-{letter}{k:02d}" for k in range(start, start + count)]
 
 
-def _merge(path: Path, rows: list[dict]) -> None:
+def _read(path: Path) -> tuple[list[str], list[dict]]:
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        header, body = reader.fieldnames, list(reader)
-    body += [{h: r.get(h, "") for h in header} for r in rows]
-    body.sort(key=lambda r: r[header[0]])
+        return reader.fieldnames, list(reader)
+
+
+def _write_sorted(path: Path, header: list[str], body: list[dict]) -> None:
+    """The table written sorted by its key (the first column of every table add writes)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, header, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(body)
+        writer.writerows(sorted(body, key=lambda r: r[header[0]]))
+
+
+def _merge(path: Path, rows: list[dict]) -> None:
+    header, body = _read(path)
+    _write_sorted(path, header, body + [{h: r.get(h, "") for h in header} for r in rows])
 
 
 MERGED = ("facts", "excluded_mentions", "units")  # the tables a reviewed page adds rows to
@@ -159,6 +166,16 @@ def _accepted(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
     return facts, mentions, units
 
 
+def _mark_reviewed(package_dir: Path, source_ids: set[str]) -> None:
+    """The pages of the added rows are reviewed now: documents.status says so, and completeness holds them to it."""
+    pages = {r["document_id"] for r in _read(package_dir / "data" / "sources.csv")[1] if r["source_id"] in source_ids}
+    header, body = _read(package_dir / "data" / "documents.csv")
+    for row in body:
+        if row["document_id"] in pages:
+            row["status"] = "reviewed"
+    _write_sorted(package_dir / "data" / "documents.csv", header, body)
+
+
 def _merged_and_validated(package_dir: Path, sources_dir, facts, mentions, units) -> str | None:
     """Merge the rows in a staged copy and validate it; only a valid result replaces the package's files.
 
@@ -168,6 +185,7 @@ def _merged_and_validated(package_dir: Path, sources_dir, facts, mentions, units
     try:
         for table, rows in zip(MERGED, (facts, mentions, units)):
             _merge(tree / "data" / f"{table}.csv", rows)
+        _mark_reviewed(tree, {r["source_id"] for r in facts + mentions})
         flat.write(tree)
         write_descriptor(tree, refreshed(tree))
         report = validate_package(tree, sources_dir)

@@ -62,6 +62,7 @@ class Page:
     spans: list[tuple[str, int, int, str | None]]  # (source_id, start, end, region_id) of its articles
     published: date | None = None  # its latest date, when its dates share a year
     furniture: list[tuple[str, int, int, str | None]] = field(default_factory=list)  # its other spans (date lines, notes …)
+    region_basis: dict[str, str] = field(default_factory=dict)  # source_id: how its region was found, when not from sources.csv
 
 
 def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too: bool = False) -> Page:
@@ -94,12 +95,18 @@ def load_page(package_dir: Path, sources_dir: Path, file_name: str, curated_too:
         if used.isin(taken).any() and not curated_too:
             raise DraftError(f"{doc_id} is already in the package ({table}.csv has rows of its spans); "
                              f"draft only pages not curated yet")
-    spans = [(r.source_id, int(r.char_start), int(r.char_end), r.region_id if isinstance(r.region_id, str) else None)
-             for r in mine.itertuples()]
+    spans, basis = [], {}
+    for r in mine.itertuples():
+        region = r.region_id if isinstance(r.region_id, str) else None
+        if region is None and isinstance(r.publisher, str) and divisions.named_in(r.publisher):
+            region = divisions.named_in(r.publisher)
+            basis[r.source_id] = (f"the region of the publisher {r.publisher} ({region}): sources.csv gives the article none; "
+                                  f"if the page names no place, set it there and say so in its note (docs/curation.md)")
+        spans.append((r.source_id, int(r.char_start), int(r.char_end), region))
     articles = [s for s, r in zip(spans, mine.itertuples()) if kinds.get(r.content_type) == "true"]
     if not articles:
         raise DraftError(f"{doc_id}: sources.csv has no article span of this document; add its spans first")
-    return Page(doc_id, text, year, articles, latest if year else None, [s for s in spans if s not in articles])
+    return Page(doc_id, text, year, articles, latest if year else None, [s for s in spans if s not in articles], basis)
 
 
 def _clause(text: str, a: int, b: int, span: tuple[int, int]) -> tuple[int, int]:
@@ -138,11 +145,12 @@ def _qualifier(before: str, after_unit: str) -> tuple[str, str]:
     return (QUALIFIER_WORDS[word], word) if word else ("exact", "")
 
 
-def _region(text: str, a: int, span: tuple[str, int, int, str | None], regions: pd.DataFrame) -> tuple[str | None, str]:
+def _region(text: str, a: int, span: tuple[str, int, int, str | None], regions: pd.DataFrame,
+            default_basis: str = "the article's region") -> tuple[str | None, str]:
     """The place named nearest before the number in its article: the regions table first, then the division list."""
     source_id, lo, _, default = span
     before = _to_simplified()(text[lo:a])
-    best, where, how = default, -1, "the article's region"
+    best, where, how = default, -1, default_basis
     for code, name in zip(regions["region_id"], regions["name_zh"]):
         for form in {name, short_name(name)}:
             k = before.rfind(form)
@@ -340,7 +348,7 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     clause = row["quote"]
     row["claim_type"] = claim_type(clause)
     _propose_period(row, _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a]), page, notes)
-    region, how = _region(text, a, span, regions)
+    region, how = _region(text, a, span, regions, page.region_basis.get(span[0], "the article's region"))
     row["region_id"] = region or ""
     measure, score = _measure(_unbroken(text[q0:a]), measures)
     row["measure_id"] = measure or ""

@@ -31,6 +31,18 @@ def last_listed() -> dict[str, tuple[str, str]]:
     return found
 
 
+def named_in(words: str) -> str | None:
+    """The division whose full name ``words`` contains (吕梁市统计局 → 吕梁市's code), when exactly one fits best.
+
+    The longest name found wins (西城区 over 城区); a name that several divisions share (鼓楼区) gives None."""
+    found = [(len(name), code) for code, name in current().items() if len(name) >= 2 and name in words]
+    if not found:
+        return None
+    longest = max(n for n, _ in found)
+    codes = [code for n, code in found if n == longest]
+    return codes[0] if len(codes) == 1 else None
+
+
 def grouping(code: str) -> bool:
     """GB/T 2260's code for a province's directly administered county-level divisions (429000, 469000 …)."""
     return code[2:4] == "90" and code.endswith("00") and code in last_listed()

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 
 from cnbef.package.metadata import refreshed, write_descriptor
+from cnbef.package.tables import read_text_table
+from cnbef.validation.checks.provenance import in_draft
 from cnbef.validation.validate import validate_package
 from cnbef.releases.versioning import changelog_section, diff_packages, materialize, releases, reused_ids, version_problems
 
@@ -46,6 +48,8 @@ def plan(repo: Path, version: str, sources: Path | None) -> dict:
     report = validate_package(repo, sources)
     if not report.valid:
         reasons.append(f"the package is not valid ({len(report.problems)} problems); run scripts/validate.py")
+    reasons += [f"{doc} is in draft (documents.status): finish its review with cnbef add, or take its rows out, before a release"
+                for doc in in_draft(read_text_table(repo / "data" / "documents.csv"))]
     with tempfile.TemporaryDirectory(prefix="cnbef-release-") as workdir:
         past = history(repo, Path(workdir))
         previous_version, previous_dir = past[0] if past else (None, _empty_package(Path(workdir)))
