@@ -14,7 +14,7 @@ COMMANDS = {
     "export": ("cnbef.cli.export", "export to SQLite, Parquet and Excel"),
     "diff": ("cnbef.cli.diff", "compare two versions (folders or git revisions) row by row"),
     "release": ("cnbef.cli.release", "cut a release: check, changelog, version, commit and tag"),
-    "refresh": ("cnbef.cli.refresh_metadata", "recompute the bytes and hashes in datapackage.json"),
+    "refresh": ("cnbef.cli.refresh_metadata", "regenerate everything derived: sorted tables, facts_flat.csv, docs, chart, hashes"),
     "build-flat": ("cnbef.cli.build_flat", "rebuild data/facts_flat.csv from the normalized tables"),
     "docs": ("cnbef.cli.docs", "regenerate the generated parts of the README and docs"),
     "chart": ("cnbef.cli.chart", "draw docs/key-indicators.png"),

@@ -288,7 +288,18 @@ SPREADSHEET_FAULTS = [
 
 # ---- one cell against each schema constraint and semantic rule -----------------------------------------------------
 
+def _swapped(table):
+    """The first two rows of a table swapped, as a hand edit leaves them: the second (spreadsheet row 3) is out of order."""
+    def damage(pkg):
+        rows = pkg.rows(table)
+        rows[1], rows[2] = rows[2], rows[1]
+        pkg.write(table, rows)
+        return 3
+    return damage
+
+
 CELL_CASES = [
+    Case("rows_out_of_order", _swapped("regions"), R, "sorted_by_key", "region_id", "cnbef refresh sorts it", still_checked=True),
     Case("type_date", cell("facts", GROWTH, "period_start", "2022-02-30"), F, "type-error", "period_start", "date"),
     Case("required", cell("facts", GROWTH, "measure_id", ""), F, "constraint-error", "measure_id", "required"),
     Case("pattern", cell("facts", GROWTH, "region_id", "41110"), F, "constraint-error", "region_id", "pattern"),
@@ -342,6 +353,8 @@ PROVENANCE_CASES = [
 # ---- wrong ways of curating the made-up page ------------------------------------------------------------------------
 
 CURATION_MISTAKES = [
+    Case("period_a_year_off_without_period_text", _cells("facts", GROWTH, period_text="", period_start="2021-01-01",
+                                                         period_end="2021-12-31"), F, "period_year", None, "the year 2021"),
     Case("unit_hectare_for_square_metres", lambda p: p.set("facts", AREA, "unit_id", _hectare(p)), F, "unit_in_text", "unit_id", "万平方米"),
     Case("unit_households_for_jia", lambda p: p.set("facts", COUNT, "unit_id", _households(p)), F, "unit_in_text", "unit_id", "'家'"),
     Case("unit_said_implied_but_written", cell("facts", COUNT, "unit_implied", "true"), F, "unit_in_text", "unit_implied", "writes the unit"),

@@ -246,16 +246,6 @@ def test_a_repeated_primary_key_is_refused(pkg, tmp_path):
         to_xlsx(pkg.root, tmp_path / "x.xlsx")
 
 
-def test_a_self_reference_may_point_to_a_later_row(pkg, tmp_path):
-    """The foreign keys are checked at COMMIT, so a child row listed before its parent still loads."""
-    header, parent, *rest = pkg.rows("regions")
-    assert any(row[4] == parent[0] for row in rest)  # some region's parent_id is the first region
-    pkg.write("regions", [header, *rest, parent])
-    con = sqlite3.connect(to_sqlite(pkg.root, tmp_path / "x.sqlite"))
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    con.close()
-
-
 def test_a_cell_that_does_not_parse_is_refused_not_exported_as_missing(pkg, tmp_path):
     pkg.set("facts", pkg.rows("facts")[1][0], "value", "2.96亿")
     with pytest.raises(ExportError, match=r"data/facts\.csv:2: \[type-error\] column value = '2\.96亿'"):

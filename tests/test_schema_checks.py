@@ -41,7 +41,7 @@ def test_each_constraint_and_type_is_reported_with_row_and_column(engine):
         (2, "day", "type-error", ""), (2, "ok", "type-error", ""), (2, "x", "type-error", ""),
         (3, "id", "primary-key", ""), (3, "kind", "constraint-error", "required"), (3, "n", "constraint-error", "minimum"),
         (3, "day", "type-error", ""), (3, "x", "type-error", ""),
-        (4, "id", "constraint-error", "pattern"), (4, "n", "type-error", ""), (4, "x", "type-error", ""),
+        (4, "id", "constraint-error", "pattern"), (4, "id", "sorted_by_key", ""), (4, "n", "type-error", ""), (4, "x", "type-error", ""),
         (5, "id", "constraint-error", "pattern"), (5, "n", "type-error", ""), (5, "day", "type-error", ""),
         (5, "ok", "type-error", ""), (5, "x", "type-error", ""),
     }

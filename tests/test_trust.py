@@ -17,6 +17,7 @@ from conftest import ROOT
 from made_up_page import COUNT, DOC, ENTITY, GROWTH, MEASURE
 
 F, M, U, E, DP = "data/facts.csv", "data/measures.csv", "data/units.csv", "data/entities.csv", "datapackage.json"
+R = "data/regions.csv"
 
 
 def problems(report, rule, file=None, column=None, row=None):
@@ -146,6 +147,18 @@ def test_two_rows_with_one_label_are_reported(pkg, table, key_of, column):
     row = pkg.set(table, key, column, other[column])
     (hit,) = problems(validate_package(pkg.root), "unambiguous_labels", f"data/{table}.csv", column, row)
     assert f"is also the {column} of" in hit.message
+
+
+@pytest.mark.triggers("unambiguous_labels")
+def test_two_regions_of_one_parent_with_one_english_name_are_reported_but_not_of_two(pkg):
+    first, second = [r for r in pkg.table("regions") if r["level"] == "province"][:2]  # provinces: the same (empty) parent
+    row = pkg.set("regions", second["region_id"], "name_en", first["name_en"])
+    (hit,) = problems(validate_package(pkg.root), "unambiguous_labels", R, "name_en", row)
+    assert f"is also the name_en of {first['region_id']}" in hit.message and "under the same parent_id" in hit.message
+    pkg.set("regions", second["region_id"], "name_en", second["name_en"])
+    county, other = pkg.county, next(r for r in pkg.table("regions") if r["level"] == "county" and r["parent_id"] != pkg.prefecture)
+    pkg.set("regions", other["region_id"], "name_en", pkg.get("regions", county, "name_en"))  # 鼓楼区 of two cities
+    assert problems(validate_package(pkg.root), "unambiguous_labels", R, "name_en") == []
 
 
 def test_two_units_with_one_symbol_are_reported(pkg):

@@ -58,5 +58,5 @@ def main(argv):
         return 1
     added = ", ".join(f"{len(ids)} {table}" for table, ids in outcome.added.items())
     print(f"added {added}; {len(outcome.rejected)} rows rejected (review rows {', '.join(map(str, outcome.rejected)) or '-'}); "
-          f"the package is valid. Next: cnbef docs, cnbef chart, then cnbef release")
+          f"the package is valid. Next: cnbef refresh (docs, chart), the tests, then cnbef release")
     return 0

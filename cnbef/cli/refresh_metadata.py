@@ -1,31 +1,38 @@
-"""Recompute the bytes and sha256 hash of every table in datapackage.json.
+"""Regenerate everything derived from the tables: cnbef refresh [PACKAGE_DIR] [--sources DIR] [--check]
 
-Exit 0 when written (or, with --check, up to date), 1 when --check finds them stale, 2 for a usage error.
+In order: the tables sorted by primary key (a hand edit may leave a row at the end), data/facts_flat.csv,
+the generated parts of the README and docs (the draft's accuracy needs the source texts; without them it
+is left as it is and said skipped), docs/key-indicators.png, and the bytes and hashes in datapackage.json.
+After a page is added, this is the one command that makes the checkout what the tests require.
+
+Exit 0 when written (or, with --check, up to date), 1 when --check finds something stale, 2 for a usage error.
 """
 import argparse
 import sys
 from pathlib import Path
 
-from cnbef import PACKAGE_DIR as ROOT
-from cnbef.package.metadata import refreshed, stale_resources, write_descriptor
+from cnbef.cli import package_root
+from cnbef.publish.docs import default_sources
+from cnbef.publish.refresh import refresh, stale
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(prog="cnbef refresh", description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("package_dir", nargs="?", type=Path, default=ROOT, help="folder holding datapackage.json (default: this checkout)")
-    parser.add_argument("--check", action="store_true", help="only say whether they are stale; write nothing")
+    parser = argparse.ArgumentParser(prog="cnbef refresh", description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("package_dir", nargs="?", type=Path, default=package_root(), help="folder holding datapackage.json (default: this checkout)")
+    parser.add_argument("--sources", type=Path, help="the sources folder (default: ../shared/sources beside the package)")
+    parser.add_argument("--check", action="store_true", help="only say what is stale; write nothing")
     args = parser.parse_args(argv)
     if not (args.package_dir / "datapackage.json").is_file():
         parser.error(f"{args.package_dir}: no datapackage.json here")
-    stale = stale_resources(args.package_dir)
+    sources = args.sources or default_sources(args.package_dir)
+    if not sources.is_dir():
+        print(f"skipped: the draft's accuracy in docs/curation.md (needs the source texts; {sources} is absent)")
     if args.check:
-        if stale:
-            print("datapackage.json: bytes/hash out of date for " + ", ".join(stale) + "; run cnbef refresh")
-            return 1
-        print("datapackage.json: bytes and hashes up to date")
-        return 0
-    write_descriptor(args.package_dir, refreshed(args.package_dir))
-    print("datapackage.json: refreshed " + (", ".join(stale) if stale else "nothing (already up to date)"))
+        found = stale(args.package_dir, sources)
+        print("\n".join(found) + "\nrun cnbef refresh" if found else "everything derived is up to date")
+        return 1 if found else 0
+    written = refresh(args.package_dir, sources)
+    print("written: " + ", ".join(written) if written else "nothing to write: everything derived is up to date")
     return 0
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cnbef.package import flat
+from cnbef.package import flat, order
 from cnbef.curation import transaction
 from cnbef.curation.draft import DECISIONS, REVIEW_COLUMNS
 from cnbef.package.metadata import refreshed, write_descriptor
@@ -104,17 +104,16 @@ def _read(path: Path) -> tuple[list[str], list[dict]]:
         return reader.fieldnames, list(reader)
 
 
-def _write_sorted(path: Path, header: list[str], body: list[dict]) -> None:
-    """The table written sorted by its key (the first column of every table add writes)."""
+def _write(path: Path, header: list[str], body: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, header, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(sorted(body, key=lambda r: r[header[0]]))
+        writer.writerows(body)
 
 
 def _merge(path: Path, rows: list[dict]) -> None:
     header, body = _read(path)
-    _write_sorted(path, header, body + [{h: r.get(h, "") for h in header} for r in rows])
+    _write(path, header, body + [{h: r.get(h, "") for h in header} for r in rows])
 
 
 MERGED = ("facts", "excluded_mentions", "units")  # the tables a reviewed page adds rows to
@@ -173,7 +172,7 @@ def _mark_reviewed(package_dir: Path, source_ids: set[str]) -> None:
     for row in body:
         if row["document_id"] in pages:
             row["status"] = "reviewed"
-    _write_sorted(package_dir / "data" / "documents.csv", header, body)
+    _write(package_dir / "data" / "documents.csv", header, body)
 
 
 def _merged_and_validated(package_dir: Path, sources_dir, facts, mentions, units) -> str | None:
@@ -186,6 +185,7 @@ def _merged_and_validated(package_dir: Path, sources_dir, facts, mentions, units
         for table, rows in zip(MERGED, (facts, mentions, units)):
             _merge(tree / "data" / f"{table}.csv", rows)
         _mark_reviewed(tree, {r["source_id"] for r in facts + mentions})
+        order.sort_tables(tree)  # the merged rows, and rows a hand edit appended to other tables
         flat.write(tree)
         write_descriptor(tree, refreshed(tree))
         report = validate_package(tree, sources_dir)

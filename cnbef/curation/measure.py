@@ -50,7 +50,7 @@ def curated(package_dir: Path, sources_dir: Path) -> list[tuple[Reference, list[
     doc_of = dict(zip(table("sources")["source_id"], table("sources")["document_id"]))
     facts, mentions, out = table("facts"), table("excluded_mentions"), []
     for doc in table("documents").itertuples():
-        if not (Path(sources_dir) / doc.file_name).is_file():
+        if not (Path(sources_dir) / doc.file_name).is_file() or getattr(doc, "status", "") == "draft":  # nothing to score yet
             continue
         ref = Reference(doc.document_id, numbers=_numbers((Path(sources_dir) / doc.file_name).read_text(encoding="utf-8")))
         ref.facts = [dict(value_start=int(r.value_start), value=float(r.value), unit=_text(symbol.get(r.unit_id)),

@@ -129,3 +129,19 @@ def needs_year(text: str) -> bool:
     """Whether ``text`` is a relative period (今年, 上半年) that only a document's date can resolve."""
     period = resolve(text, 2000)
     return period is not None and period.inferred
+
+
+# A year as written: 2022年, and the first year of a range (2021—2025年, 2021-2023年).
+WRITTEN_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=\s*(?:年|[—\-–~～至到]))")
+# The named five-year plans, which fix their years without writing them.
+FIVE_YEAR_PLANS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+                   "十五五": (2026, 2030)}
+
+
+def years_written(text: str) -> set[int]:
+    """The years a text writes, as years or as a five-year plan (十四五: 2021 and 2025)."""
+    years = {int(y) for y in WRITTEN_YEAR.findall(text)}
+    for name, (first, last) in FIVE_YEAR_PLANS.items():
+        if name in text:
+            years |= {first, last}
+    return years

@@ -154,6 +154,7 @@ def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     problems += _completeness(tables, files, texts, tokens)
     problems += context.claim_problems(f, files["facts"], text_of)
     problems += context.region_problems(f, files["facts"], text_of, s, tables["regions"])
+    problems += context.period_problems(f, files["facts"], text_of, s, tables["documents"])
     return problems
 
 

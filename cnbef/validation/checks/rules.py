@@ -421,7 +421,9 @@ def _in_a_fact_quote(x: pd.DataFrame, f: pd.DataFrame | None) -> np.ndarray:
 # unique by their Table Schema). Regions are left out: places of the same name exist in several provinces.
 LABELS = {"measures": ("name_zh", "name_en"), "units": ("name_en",), "entities": ("name_zh", "name_en"),
           "measure_kinds": ("name_zh", "name_en"), "content_types": ("name_zh", "name_en"),
-          "exclusion_reasons": ("name_zh", "name_en")}
+          "exclusion_reasons": ("name_zh", "name_en"), "regions": ("name_zh", "name_en")}
+# A label need only be unique within its scope: two counties of different cities may share a name (鼓楼区, Gulou District).
+LABEL_SCOPE = {"regions": "parent_id"}
 
 
 @rule("unambiguous_labels")
@@ -431,18 +433,20 @@ def unambiguous_labels(tables, files):
         if name not in tables:
             continue
         t = tables[name]
-        key = t.columns[0]
+        key, scope = t.columns[0], LABEL_SCOPE.get(name)
+        within = t[scope].fillna("") if scope in t.columns else pd.Series("", index=t.index)
         for column in (c for c in columns if c in t.columns):
             first = {}
-            for i, label, k in zip(t.index, t[column], t[key]):
+            for i, label, k, place in zip(t.index, t[column], t[key], within):
                 if pd.isna(label):
                     continue
-                if label in first:
-                    j, other = first[label]
+                if (place, label) in first:
+                    j, other = first[place, label]
+                    same = f" under the same {scope}" if scope else ""
                     problems.append(Problem(files[name], _row(i), column, "unambiguous_labels", label,
-                                            f"is also the {column} of {other} (row {_row(j)}); give each row a label of its own"))
+                                            f"is also the {column} of {other} (row {_row(j)}){same}; give each row a label of its own"))
                 else:
-                    first[label] = (i, k)
+                    first[place, label] = (i, k)
     return problems
 
 

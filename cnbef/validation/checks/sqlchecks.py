@@ -215,7 +215,24 @@ def key_checks(name: str, schema: dict, columns: list[str]) -> list[Check]:
                             f"FROM {q(name + '__text')} WHERE {present}) WHERE _row > first",
                             lambda r, what=what: f"repeats the {what} of row {r['first']}",
                             lambda r, fields=fields: ", ".join(str(r[f]) for f in fields)))
+    if keys and keys[0][0] == "primary-key":
+        checks.append(_order_check(name, pk))
     return checks
+
+
+def _order_check(name: str, pk: list[str]) -> Check:
+    """A row whose primary key sorts before the row above it: the tables are kept sorted by key (as text, code point by
+    code point), so that a diff of two versions shows the rows that changed and nothing else."""
+    cols = ", ".join(map(q, pk))
+    prev = ", ".join(f"lag({q(k)}) OVER (ORDER BY _row) AS {q('_prev_' + k)}" for k in pk)
+    # (a, b) before (c, d): a < c, or a = c and b < d
+    before = " OR ".join("(" + " AND ".join([f"{q(k)} = {q('_prev_' + k)}" for k in pk[:n]] + [f"{q(pk[n])} < {q('_prev_' + pk[n])}"]) + ")"
+                         for n in range(len(pk)))
+    return Check("sorted_by_key", name, ", ".join(pk),
+                 f"SELECT * FROM (SELECT _row, {cols}, {prev} FROM {q(name + '__text')}) AS _ordered WHERE {before}",
+                 lambda r: (f"sorts before the row above it ({', '.join(str(r['_prev_' + k]) for k in pk)}); the table is kept sorted "
+                            f"by its primary key: cnbef refresh sorts it"),
+                 lambda r: ", ".join(str(r[k]) for k in pk))
 
 
 def foreign_key_checks(name: str, schema: dict, columns: dict[str, list[str]], files: dict[str, str]) -> list[Check]:
