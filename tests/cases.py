@@ -352,7 +352,18 @@ PROVENANCE_CASES = [
 
 # ---- wrong ways of curating the made-up page ------------------------------------------------------------------------
 
+def _points(pkg):
+    """The package's unit of percentage points (个百分点), found by its symbol."""
+    return next(u["unit_id"] for u in pkg.table("units") if u["symbol"] == "个百分点")
+
+
 CURATION_MISTAKES = [
+    Case("measure_named_twice", lambda p: p.set("measures", "gdp_yoy_999", "name_zh", f"“{p.get('measures', MEASURE, 'name_zh')} ”"),
+         M, "measure_duplicate", "name_zh", f"names the concept of {MEASURE}"),
+    Case("measure_in_two_base_units", lambda p: p.set("facts", TARGET, "unit_id", _points(p)), F, "measure_base_unit", "unit_id",
+         "differs from"),
+    Case("policy_named_without_a_row", lambda p: p.delete("policies", POLICY), "data/policies.csv", "policy_titles", "title_zh",
+         "no policies row of it"),
     Case("period_a_year_off_without_period_text", _cells("facts", GROWTH, period_text="", period_start="2021-01-01",
                                                          period_end="2021-12-31"), F, "period_year", None, "the year 2021"),
     Case("unit_hectare_for_square_metres", lambda p: p.set("facts", AREA, "unit_id", _hectare(p)), F, "unit_in_text", "unit_id", "万平方米"),

@@ -51,6 +51,16 @@ class PackageCopy:
             flat.write(self.root)
         write_descriptor(self.root, refreshed(self.root))
 
+    def drop_drafts(self) -> None:
+        """The pages the real data has in draft taken out (documents and spans rows): a package that can be released."""
+        docs = self.rows("documents")
+        status = docs[0].index("status")
+        drafts = {r[0] for r in docs[1:] if r[status] == "draft"}
+        spans = self.rows("sources")
+        doc = spans[0].index("document_id")
+        self.write("sources", [spans[0]] + [r for r in spans[1:] if r[doc] not in drafts], rebuild=False)
+        self.write("documents", [r for r in docs if r[0] not in drafts])
+
     def row_of(self, table: str, key: str) -> int:
         """Spreadsheet row (header = 1) of the row whose first column is ``key``."""
         return next(n for n, r in enumerate(self.rows(table), 1) if r[0] == key)

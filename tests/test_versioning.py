@@ -169,6 +169,7 @@ def repo(pkg, monkeypatch):
     for var, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}.items():
         monkeypatch.setenv(var, value)
+    pkg.drop_drafts()  # a release needs every page reviewed
     (pkg.root / "CHANGELOG.md").write_text("# Changelog\n\nIntro.\n", encoding="utf-8")
     git(pkg.root, "init", "-q")
     commit(pkg.root, "start")

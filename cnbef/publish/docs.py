@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema
 from cnbef.validation.registry import rule_list
 
@@ -57,17 +59,22 @@ def figures(package_dir: Path) -> str:
     articles = set(t["content_types"].loc[t["content_types"]["is_article"] == "true", "content_type"])
     doc_of = dict(zip(t["sources"]["source_id"], t["sources"]["document_id"]))
     count = {n: t[n]["source_id"].map(doc_of).value_counts() for n in ("facts", "policies", "excluded_mentions")}
+    draft = t["documents"]["status"].eq("draft") if "status" in t["documents"] else pd.Series(False, index=t["documents"].index)
+    reviewed, drafts = t["documents"][~draft], t["documents"][draft]
     lines = [f"**{len(t['facts'])} facts, {len(t['policies'])} policy documents, {len(t['excluded_mentions'])} numbers "
              f"deliberately excluded (with reasons), {len(t['regions'])} regions, {len(t['entities'])} entities, "
-             f"{len(t['measures'])} measures, {len(t['units'])} units**, from {len(t['documents'])} pages:", "",
+             f"{len(t['measures'])} measures, {len(t['units'])} units**, from {len(reviewed)} pages:", "",
              "| page | published | pieces | facts | policies | excluded | what it is |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
-    for d in t["documents"].itertuples():
+    for d in reviewed.itertuples():
         pieces = t["sources"][(t["sources"]["document_id"] == d.document_id) & t["sources"]["content_type"].isin(articles)]
         dates = "unknown" if d.date_basis == "unknown" else (
             d.published_earliest if d.published_earliest == d.published_latest else f"{d.published_earliest} – {d.published_latest}")
         n = lambda table: int(count[table].get(d.document_id, 0))  # noqa: E731
         lines.append(f"| `{d.document_id}` | {dates} | {len(pieces)} | {n('facts')} | {n('policies')} | "
                      f"{n('excluded_mentions')} | {d.description.split(':')[0].rstrip('.')} |")
+    if len(drafts):
+        lines += ["", f"Registered and in draft (their numbers are being curated): {len(drafts)} pages, "
+                      f"{', '.join(f'`{doc[:3]}`' for doc in drafts['document_id'])}."]
     return "\n".join(lines) + "\n"
 
 
@@ -85,11 +92,19 @@ def draft_accuracy(package_dir: Path, sources_dir: Path) -> str | None:
     return accuracy_table(accuracy(package_dir, sources_dir)) if Path(sources_dir).is_dir() else None
 
 
+def double_entry(package_dir: Path) -> str | None:
+    """The agreement of the curation with the second pass (docs/readings/) of the pages that have one."""
+    from cnbef.curation.agreement import agreement, agreement_table
+
+    rows = agreement(package_dir, Path(package_dir) / "docs" / "readings")
+    return agreement_table(rows) if rows else "No reviewed page has a reading yet.\n"
+
+
 # file: {block name: what builds it from (package folder, sources folder)}
 BLOCKS = {"README.md": {"package-figures": lambda package_dir, _: figures(package_dir)},
           "docs/data-dictionary.md": {"data-dictionary": lambda package_dir, _: data_dictionary(package_dir)},
           "docs/validation.md": {"rule-list": lambda *_: rule_list() + pandera_line()},
-          "docs/curation.md": {"draft-accuracy": draft_accuracy}}
+          "docs/curation.md": {"draft-accuracy": draft_accuracy, "double-entry": lambda package_dir, _: double_entry(package_dir)}}
 
 
 def render(text: str, package_dir: Path, blocks: dict | None = None, sources_dir: Path | None = None) -> str:

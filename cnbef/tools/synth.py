@@ -120,7 +120,7 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, par
         raw = text.encode("utf-8")
         path.write_bytes(raw)
         documents.append((doc_id, path.name, hashlib.sha256(raw).hexdigest(), len(text), len(raw), "synthetic page", "context",
-                          "2022-12-01", "2022-12-31", "synthetic", "reviewed"))
+                          "2022-12-01", "2022-12-31", "synthetic", "", "reviewed"))
     tables = {"documents": documents, "sources": page.sources, "regions": region_table, "entities": entities,
               "facts": page.facts, "policies": page.policies, "excluded_mentions": page.mentions}
     _write(out, descriptor, tables)

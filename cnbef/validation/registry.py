@@ -105,6 +105,9 @@ RULES = [
     _("unit_multiplier", "semantic", "units", "a unit's multiplier is greater than 0, and a symbol with a scale (万吨, 亿元) over its base unit (吨, 元) has that scale as its multiplier"),
     _("region_code", "semantic", "regions.region_id", "a region's code is a GB/T 2260 code in use, not a retired one (package/divisions.py)"),
     _("duplicate_fact", "semantic", "facts, sources", "no numeral of a document is the same fact (measure, region, entity and value) twice"),
+    _("measure_duplicate", "semantic", "measures.name_zh",
+      "no two measures name one concept (the same name once script, spaces, quotation marks and qualifier words are set aside)"),
+    _("measure_base_unit", "semantic", "facts.unit_id, facts.measure_id, units.base_unit_id", "the facts of one measure share a base unit"),
     _("simplified_script", "semantic", "units.symbol, regions.name_zh, measures.name_zh",
       "the dimension tables write their Chinese in simplified script (a traditional page keeps its own in quotes)"),
     # derived
@@ -115,6 +118,8 @@ RULES = [
     _("quote_text", "provenance", "facts.quote, policies.quote, the page", "the quote is the page's text at its offsets"),
     _("value_in_quote", "provenance", "facts.value_text, facts.value_start", "the value as written stands at its offset"),
     _("qualifier_in_quote", "provenance", "facts.qualifier, the page", "the words around the value say the qualifier"),
+    _("policy_titles", "provenance", "policies.title_zh, sources, the page",
+      "every document an article of a reviewed page names in 《》 is a policies row of that article"),
     _("policy_title_in_quote", "provenance", "policies.title_zh, policies.quote", "the quote holds the title between 《 and 》"),
     _("excluded_mention_text", "provenance", "excluded_mentions.text, the page", "the excluded mention is the page's text at its offsets"),
     _("article_title", "provenance", "sources.title_zh, the page", "the article starts with its title"),

@@ -43,6 +43,7 @@ SHOWN_PER_RULE = 20
 class Report:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "check: reason"
+    in_draft: list[str] = field(default_factory=list)  # pages being curated: their completeness is not asked yet
     tables: int = 0
     rows: int = 0
     facts: int = 0
@@ -56,8 +57,9 @@ class Report:
 
     def summary(self) -> str:
         skipped = f"; {len(self.skipped)} checks skipped" if self.skipped else "; no checks skipped"
+        drafts = f"; {len(self.in_draft)} pages in draft, not yet held to completeness" if self.in_draft else ""
         return (f"Checked {self.tables} tables, {self.rows} rows, {self.facts} facts: "
-                f"{len(self.problems)} problems{skipped}.")
+                f"{len(self.problems)} problems{skipped}{drafts}.")
 
     def shown(self, limit: int | None = SHOWN_PER_RULE) -> tuple[list[Problem], dict[tuple[str, str], int]]:
         """The problems to print (at most ``limit`` per file and rule; None for all) and how many each group left out."""
@@ -78,6 +80,8 @@ class Report:
         lines = [p.as_text() for p in shown]
         lines += [f"{file}: [{rule}] … and {n:,} more like these ({n + limit:,} in all)" for (file, rule), n in omitted.items()]
         lines += [f"skipped: {s}" for s in self.skipped]
+        if self.in_draft:
+            lines.append(f"in draft (documents.status; cnbef add marks a page reviewed): {', '.join(self.in_draft)}")
         lines.append(self.summary())
         return "\n".join(lines)
 
@@ -85,7 +89,7 @@ class Report:
         shown, omitted = self.shown(limit)
         return json.dumps({"valid": self.valid, "problems": [asdict(p) for p in shown],
                            "omitted": [{"file": f, "rule": r, "count": n} for (f, r), n in omitted.items()],
-                           "skipped": self.skipped,
+                           "skipped": self.skipped, "in_draft": self.in_draft,
                            "summary": {"tables": self.tables, "rows": self.rows, "facts": self.facts,
                                        "problems": len(self.problems), "skipped": len(self.skipped)}},
                           ensure_ascii=False, indent=2)

@@ -26,7 +26,7 @@ from cnbef.package import flat
 from cnbef.validation import large
 from cnbef.validation.checks import provenance
 from cnbef.validation.checks.files import HINTED_RULES, descriptor_problems, hint, not_utf8, scan_files
-from cnbef.package.tables import (JOURNAL, ROW_SPAN, DescriptorError, UsageError, read_csv_cells, read_descriptor, resource_paths,
+from cnbef.package.tables import (JOURNAL, ROW_SPAN, read_text_table, DescriptorError, UsageError, read_csv_cells, read_descriptor, resource_paths,
                                   resource_schema, typed, unsafe_path, unsafe_paths)
 from cnbef.validation.report import Problem, Report, guarded
 from cnbef.validation.checks.rules import RULES
@@ -366,7 +366,18 @@ def validate_package(package_dir: Path, sources_dir: Path | None = None, engine:
         report.add(descriptor_problems_frictionless(package_dir, descriptor))
     earlier = _check_rows(package_dir, sources_dir, engine, entries, report, say, bool(unsafe or broken),
                           memory_limit, spark_master, engine_object)
+    report.in_draft = _pages_in_draft(package_dir, entries)
     return _finish(report, earlier, say, multi_part(entries))
+
+
+def _pages_in_draft(package_dir: Path, entries) -> list[str]:
+    documents = next((r for r in entries if isinstance(r, dict) and r.get("name") == "documents" and isinstance(r.get("path"), str)), None)
+    if documents is None or unsafe_paths(documents["path"]) or not (package_dir / documents["path"]).is_file():
+        return []
+    try:
+        return provenance.in_draft(read_text_table(package_dir / documents["path"]))
+    except Exception:  # a documents table that cannot be read is reported by the checks above
+        return []
 
 
 def _check_rows(package_dir, sources_dir, engine, entries, report, say, unsafe, memory_limit, spark_master,

@@ -152,6 +152,7 @@ def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     problems += _boundary_problems(f, files["facts"], text_of, "value_start",
                                    f["value_start"] + f["value_text"].str.len().astype("Int64"), "value_text", tokens)
     problems += _completeness(tables, files, texts, tokens)
+    problems += _policy_titles(tables, files, texts)
     problems += context.claim_problems(f, files["facts"], text_of)
     problems += context.region_problems(f, files["facts"], text_of, s, tables["regions"])
     problems += context.period_problems(f, files["facts"], text_of, s, tables["documents"])
@@ -541,6 +542,29 @@ def _value_problems(f, file, text_of, suffix, around: Around):
     return problems
 
 
+TITLE = re.compile(r"《(.+?)》")
+
+
+def _policy_titles(tables, files, texts) -> list[Problem]:
+    """Every document an article of a reviewed page names in 《》 is a policies row of that article."""
+    s, p = tables["sources"], tables["policies"]
+    kinds = tables["content_types"]
+    articles = set(kinds.loc[kinds["is_article"].astype(str).str.lower().eq("true"), "content_type"])
+    named = set(zip(p["source_id"], p["title_zh"]))
+    drafts = set(in_draft(tables["documents"]))
+    problems = []
+    for sid, doc, kind, start, end in s[["source_id", "document_id", "content_type", "char_start", "char_end"]].itertuples(index=False):
+        text = texts.get(doc)
+        if kind not in articles or doc in drafts or not isinstance(text, str) or pd.isna(start) or pd.isna(end):
+            continue
+        for m in TITLE.finditer(text, int(start), int(end)):
+            if (sid, m.group(1)) not in named:
+                problems.append(Problem(files["policies"], None, "title_zh", "policy_titles", m.group(1),
+                                        f"article {sid} names 《{m.group(1)}》 at offset {m.start()}, and no policies row of it has "
+                                        f"this title: add one (policy_id {sid}-pNN, its quote and offsets)"))
+    return problems
+
+
 def _completeness(tables, files, texts, tokens: Tokens):
     """Every number token of every article of a reviewed page is a fact value or lies in an excluded mention."""
     s, f, x = tables["sources"], tables["facts"], tables["excluded_mentions"]
@@ -579,7 +603,7 @@ def _completeness(tables, files, texts, tokens: Tokens):
     return problems
 
 
-PROVENANCE_NEEDS = ("documents", "sources", "facts", "policies", "excluded_mentions", "units", "exclusion_reasons")
+PROVENANCE_NEEDS = ("documents", "sources", "facts", "policies", "excluded_mentions", "units", "exclusion_reasons", "content_types")
 
 
 def provenance_blocked(tables) -> list[Problem]:
@@ -606,6 +630,4 @@ def run(tables, files, sources_dir, say=lambda message: None) -> tuple[list[Prob
         return blocked, []
     say("checking provenance against the source texts")
     texts, found, missing = load_documents(tables["documents"], Path(sources_dir), files["documents"])
-    drafts = [f"provenance completeness of {doc}: the page is in draft (documents.status); cnbef add marks it reviewed"
-              for doc in in_draft(tables["documents"])]
-    return found + guarded("provenance", lambda t, f: check(t, f, texts), tables, files), missing + drafts
+    return found + guarded("provenance", lambda t, f: check(t, f, texts), tables, files), missing

@@ -510,6 +510,55 @@ def simplified_script(tables, files):
     return problems
 
 
+def _concept(name: str, simplified) -> str:
+    """A measure's Chinese name as a concept: simplified, without spaces, quotation marks or qualifier words."""
+    name = re.sub(r"[\s“”\"'‘’「」]", "", simplified(name))
+    for word in sorted(QUALIFIER_WORDS, key=len, reverse=True):
+        name = name.replace(simplified(word), "")
+    return name
+
+
+@rule("measure_duplicate")
+def measure_duplicate(tables, files):
+    """Two measures that name one concept: the same name once script, spaces, quotation marks and qualifier words
+    (以上, 余, 约 …) are set aside. A concept has one measure, so that its figures compare across pages."""
+    from cnbef.text.script import to_simplified
+    if "measures" not in tables:
+        return []
+    simplified, first, problems = to_simplified(), {}, []
+    m = tables["measures"]
+    for i, mid, name in m[["measure_id", "name_zh"]].itertuples():
+        if pd.isna(name):
+            continue
+        concept = _concept(name, simplified)
+        if concept in first and first[concept][1] != name:
+            j, other, other_id = first[concept]
+            problems.append(Problem(files["measures"], _row(i), "name_zh", "measure_duplicate", name,
+                                    f"names the concept of {other_id} (row {_row(j)}, {other!r}); give their facts one measure"))
+        first.setdefault(concept, (i, name, mid))
+    return problems
+
+
+@rule("measure_base_unit")
+def measure_base_unit(tables, files):
+    """The facts of one measure share a base unit (亿元 and 万元 are both yuan; 个 and 家 are not), so they add and compare."""
+    if not _have(tables, "facts", "units"):
+        return []
+    base = tables["units"].drop_duplicates("unit_id").set_index("unit_id")["base_unit_id"]
+    f = tables["facts"]
+    bases = f["unit_id"].map(base)
+    problems = []
+    for measure, group in f[bases.notna()].groupby("measure_id"):
+        used = bases[group.index]
+        if used.nunique() > 1:
+            common = used.mode().iloc[0]
+            for i in group.index[(used != common).to_numpy()]:
+                problems.append(Problem(files["facts"], _row(i), "unit_id", "measure_base_unit", f["unit_id"][i],
+                                        f"its base unit {bases[i]} differs from {common}, the one the other facts of {measure} use; "
+                                        f"a measure's figures share one base unit (is it another measure?)"))
+    return problems
+
+
 @rule("region_code")
 def region_code(tables, files):
     """Each region's code is a GB/T 2260 code in use (package/divisions.py): a retired one is named with the last
