@@ -27,7 +27,7 @@ from cnbef.validation.checks.provenance import _unit_matcher
 from cnbef.text.claims import FORWARD_LOOKING, claim_type
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS
-from cnbef.text.units import unit_written
+from cnbef.text.units import after_list, unit_written
 
 REVIEW_COLUMNS = [
     "decision", "proposal", "status", "context",
@@ -361,8 +361,7 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
 def _propose_unit(row: dict, token: str, after: str, written_at, notes: list[str]) -> str:
     """The unit written after the numeral into row; the text after the unit. In a list (65、53、50个工作日) the
     unit written after its last number is every number's."""
-    listed = LIST_TAIL.match(after)
-    after = (after[listed.end():] if listed else after).lstrip(" \u3000")  # 5574 个: a space before the unit
+    after = after_list(after).lstrip(" \u3000")  # 5574 个: a space before the unit
     found = written_at(after) or written_at(_to_simplified()(after))
     word = unit_written(after)
     scale = word and scale_of(_to_simplified()(word))
@@ -381,7 +380,6 @@ def _propose_unit(row: dict, token: str, after: str, written_at, notes: list[str
 
 
 # The rest of a list of numbers after one of them (、53、50 in 65、53、50个工作日): the unit follows the last.
-LIST_TAIL = re.compile(r"(?:\s*[、和及与與至到~～—-]\s*[0-9０-９]+(?:[.．][0-9０-９]+)?)+")
 
 
 def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:

@@ -1,5 +1,6 @@
 """Unit words as Chinese news writes them after a number, in both scripts: what the draft proposes when units.csv
 has no unit written there. Longest first, so that 个工作日 is read before 个 and 平方公里 before 公里."""
+import re
 
 WORDS = sorted({
     "个工作日", "個工作日", "工作日", "个工作小时", "個工作小時", "小时", "小時", "分钟", "分鐘", "秒", "天", "日", "周", "週",
@@ -10,6 +11,16 @@ WORDS = sorted({
 }, key=len, reverse=True)
 # A scale written with no unit after it (超1500万市场主体, 户籍人口106.7万): the scale itself is the unit written.
 SCALES = ("万亿", "萬億", "亿", "億", "万", "萬")
+
+
+# The numbers of a list that share the unit written after its last one (65、53、50个工作日; 3至5天).
+LIST_TAIL = re.compile(r"(?:\s*[、和及与與至到~～—-]\s*[0-9０-９]+(?:[.．][0-9０-９]+)?)+")
+
+
+def after_list(after: str) -> str:
+    """The text after a list's last number, when ``after`` (the text right after a numeral) continues a list."""
+    listed = LIST_TAIL.match(after)
+    return after[listed.end():].lstrip(" \u3000") if listed else after
 
 
 def unit_written(after: str) -> str | None:

@@ -18,6 +18,7 @@ from cnbef.text.numerals import LARGE_UNITS, NUMBER_TOKEN
 from cnbef.text.qualifiers import AFTER, BEFORE, QUALIFIER_WORDS
 from cnbef.text.quotes import LINE_BREAKS, quote_at
 from cnbef.text.script import to_simplified as _to_simplified
+from cnbef.text.units import after_list
 from cnbef.validation.checks import context
 from cnbef.validation.checks.files import SAFE_RANGES
 from cnbef.package.tables import DESCRIPTOR
@@ -337,6 +338,8 @@ def _unit_problems(f, file, text_of, units, around: Around):
         text = text_of[sid]
         after = _after_numeral(text, a + len(numeral))
         found = written_at(after) or written_at(_to_simplified()(after))
+        if not found:  # one unit after a list's last number is every number's (65、53、50个工作日)
+            found = written_at(after_list(after)) or written_at(_to_simplified()(after_list(after)))
         ids = [uid for uid, _ in found]
         if implied is True:
             if ids:
