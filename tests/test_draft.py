@@ -242,6 +242,30 @@ def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
     assert outcome.added["units"] == [m2]
 
 
+@pytest.mark.parametrize("multiplier, ok", [("10000", True), ("1", False)])
+def test_a_proposed_unit_another_page_added_meanwhile_is_taken_as_it_is(fresh, tmp_path, multiplier, ok):
+    m2 = next(r for r in fresh.curated["facts"] if r["fact_id"] == AREA)["unit_id"]
+    units = fresh.rows("units")
+    fresh.write("units", [units[0]] + [u for u in units[1:] if u[0] != m2])
+    rows = draft(fresh.root, fresh.sources, FILE)
+    measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
+    for r in rows:
+        r["decision"] = r["proposal"]
+        if r["proposal"] == "fact":
+            r.update(measure_id=measures[int(r["value_start"])], entity_id="")
+            if r["unit_written"] == "万平方米":
+                r.update(unit_id=m2, unit_implied="false")
+        if r["proposal"] == "unit":
+            r.update(unit_id=m2, unit_name_en="ten thousand square metres", unit_dimension="area", unit_multiplier=multiplier)
+    review = write_review(rows, tmp_path / "review.csv")
+    fresh.write("units", units)  # another page's add brought the same unit in
+    outcome = add(fresh.root, review, fresh.sources)
+    if ok:
+        assert outcome.ok and outcome.added["units"] == [], outcome.problems or outcome.invalid
+    else:
+        assert any(f"unit_id: {m2} is in units.csv already" in p for p in outcome.problems), outcome.problems
+
+
 def test_add_leaves_nothing_in_the_temporary_folder(fresh, tmp_path, monkeypatch):
     import tempfile
 

@@ -136,6 +136,9 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
     if outcome.problems:
         return outcome
     facts, mentions, units = _accepted(rows)
+    units, outcome.problems = _new_units(package_dir, review, rows, units)
+    if outcome.problems:
+        return outcome
     for table, key, letter, new in (("facts", "fact_id", "f", facts), ("excluded_mentions", "mention_id", "x", mentions)):
         for source_id in sorted({r["source_id"] for r in new}):
             mine = [r for r in new if r["source_id"] == source_id]
@@ -145,6 +148,23 @@ def add(package_dir: Path, review: Path, sources_dir: Path | None) -> Outcome:
     outcome.added["units"] = [u["unit_id"] for u in units]
     outcome.invalid = _merged_and_validated(package_dir, sources_dir, facts, mentions, units)
     return outcome
+
+
+def _new_units(package_dir: Path, review: Path, rows: list[dict], units: list[dict]) -> tuple[list[dict], list[str]]:
+    """The proposed units units.csv lacks; one it has already (another page added it) is taken as it is, and one
+    it has with another definition is a problem of its review row."""
+    have = {u["unit_id"]: u for u in _read(package_dir / "data" / "units.csv")[1]}
+    rows_of = {(r.get("unit_id") or "").strip(): n for n, r in enumerate(rows, 2) if (r.get("decision") or "").strip().lower() == "unit"}
+    new, problems = [], []
+    for u in units:
+        old = have.get(u["unit_id"])
+        if old is None:
+            new.append(u)
+        elif any((old.get(k) or "") != u[k] for k in ("symbol", "dimension", "base_unit_id", "multiplier", "currency_code")):
+            problems.append(f"{review.name}:{rows_of.get(u['unit_id'], '?')}: unit_id: {u['unit_id']} is in units.csv already, "
+                            f"as {old['symbol']} ({old['dimension']}, base {old['base_unit_id']} × {old['multiplier']}); "
+                            f"use it as it is (decision reject) or give the new unit another id")
+    return new, problems
 
 
 def _accepted(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:

@@ -51,8 +51,8 @@ def data_dictionary(package_dir: Path) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def figures(package_dir: Path) -> str:
-    """What the package holds: counts per table, and per page."""
+def _figures(package_dir: Path) -> tuple[str, list[str]]:
+    """What the package holds: the counts per table (a line), and the table of its pages (lines)."""
     read = lambda name: read_text_table(Path(package_dir) / "data" / f"{name}.csv")  # noqa: E731
     t = {n: read(n) for n in ("documents", "sources", "facts", "policies", "excluded_mentions", "regions",
                               "entities", "measures", "units", "content_types")}
@@ -63,8 +63,8 @@ def figures(package_dir: Path) -> str:
     reviewed, drafts = t["documents"][~draft], t["documents"][draft]
     lines = [f"**{len(t['facts'])} facts, {len(t['policies'])} policy documents, {len(t['excluded_mentions'])} numbers "
              f"deliberately excluded (with reasons), {len(t['regions'])} regions, {len(t['entities'])} entities, "
-             f"{len(t['measures'])} measures, {len(t['units'])} units**, from {len(reviewed)} pages:", "",
-             "| page | published | pieces | facts | policies | excluded | what it is |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+             f"{len(t['measures'])} measures, {len(t['units'])} units**, from {len(reviewed)} pages"]
+    lines += ["| page | published | pieces | facts | policies | excluded | what it is |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for d in reviewed.itertuples():
         pieces = t["sources"][(t["sources"]["document_id"] == d.document_id) & t["sources"]["content_type"].isin(articles)]
         dates = "unknown" if d.date_basis == "unknown" else (
@@ -75,7 +75,18 @@ def figures(package_dir: Path) -> str:
     if len(drafts):
         lines += ["", f"Registered and in draft (their numbers are being curated): {len(drafts)} pages, "
                       f"{', '.join(f'`{doc[:3]}`' for doc in drafts['document_id'])}."]
-    return "\n".join(lines) + "\n"
+    return lines[0], lines[1:]
+
+
+def figures(package_dir: Path) -> str:
+    """The README's line of counts, with a link to the table of pages."""
+    return _figures(package_dir)[0] + " ([the pages](docs/curation.md#the-pages)).\n"
+
+
+def pages(package_dir: Path) -> str:
+    return "\n".join(_figures(package_dir)[1]) + "\n"
+
+
 
 
 def pandera_line() -> str:
@@ -104,7 +115,7 @@ def double_entry(package_dir: Path) -> str | None:
 BLOCKS = {"README.md": {"package-figures": lambda package_dir, _: figures(package_dir)},
           "docs/data-dictionary.md": {"data-dictionary": lambda package_dir, _: data_dictionary(package_dir)},
           "docs/validation.md": {"rule-list": lambda *_: rule_list() + pandera_line()},
-          "docs/curation.md": {"draft-accuracy": draft_accuracy, "double-entry": lambda package_dir, _: double_entry(package_dir)}}
+          "docs/curation.md": {"pages": lambda package_dir, _: pages(package_dir), "draft-accuracy": draft_accuracy, "double-entry": lambda package_dir, _: double_entry(package_dir)}}
 
 
 def render(text: str, package_dir: Path, blocks: dict | None = None, sources_dir: Path | None = None) -> str:

@@ -1,6 +1,8 @@
 """Cue words of a claim type, in both scripts, declared once: the draft proposes a claim type from them, the
 validator asks about a result whose quote says 力争 and a target whose sentence says none of them."""
 
+import re
+
 # Claim types that speak of the future: only these may be dated after their page.
 FORWARD_LOOKING = {"target", "plan", "projection"}
 # claim type: its cue words, strongest type first (a clause with 年产 is a capacity, whatever else it says)
@@ -14,6 +16,8 @@ CUES = {
 FORWARD_WORDS = [w for words in CUES.values() for w in words] + ["要", "到20", "至20"]
 # Words in a result's own quote that say it is not one (争取, 确保 and 将 also describe results: 帮助企业争取贷款).
 NOT_ACHIEVED = ["目标", "目標", "力争", "力爭", "计划", "計劃", "预计", "預計", "有望"]
+# A plan or target said fulfilled is a result's measure, not a cue (完成年度投资计划的53%, 超额完成目标).
+FULFILLED = re.compile(r"(?:完成|實現|实现|達成|达成)[^，,。；;]{0,10}(?:计划|計劃|目标|目標)")
 
 
 def claim_type(clause: str) -> str:

@@ -119,7 +119,7 @@ RULES = [
     _("value_in_quote", "provenance", "facts.value_text, facts.value_start", "the value as written stands at its offset"),
     _("qualifier_in_quote", "provenance", "facts.qualifier, the page", "the words around the value say the qualifier"),
     _("policy_titles", "provenance", "policies.title_zh, sources, the page",
-      "every document an article of a reviewed page names in 《》 is a policies row of that article"),
+      "every document (办法, 方案, 意见 … in its title) an article of a reviewed page names in 《》 is a policies row of that article"),
     _("policy_title_in_quote", "provenance", "policies.title_zh, policies.quote", "the quote holds the title between 《 and 》"),
     _("excluded_mention_text", "provenance", "excluded_mentions.text, the page", "the excluded mention is the page's text at its offsets"),
     _("article_title", "provenance", "sources.title_zh, the page", "the article starts with its title"),

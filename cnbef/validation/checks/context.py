@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from cnbef.text.claims import FORWARD_LOOKING, FORWARD_WORDS, NOT_ACHIEVED
+from cnbef.text.claims import FORWARD_LOOKING, FORWARD_WORDS, FULFILLED, NOT_ACHIEVED
 from cnbef.text.periods import reference_year, resolve, years_written
 from cnbef.text.script import to_simplified
 from cnbef.validation.report import Problem
@@ -29,7 +29,7 @@ def _sentence(text: str, a: int) -> str:
 def claim_problems(f: pd.DataFrame, file: str, text_of: dict) -> list[Problem]:
     """A result whose quote says 力争 or 预计, and a target, plan or projection whose sentence has no cue word."""
     problems = []
-    said = f["quote"].fillna("").str.extract(f"({'|'.join(NOT_ACHIEVED)})", expand=False)
+    said = f["quote"].fillna("").str.replace(FULFILLED, "", regex=True).str.extract(f"({'|'.join(NOT_ACHIEVED)})", expand=False)
     for i in f.index[(f["claim_type"] == "achieved") & said.notna()]:
         problems.append(Problem(file, i + 2, "claim_type", "claim_type_cue", "achieved",
                                 f"the quote says {said[i]}: is it a target, plan or projection rather than a result?"))

@@ -133,7 +133,7 @@ def check(tables: dict, files: dict, texts: dict) -> list[Problem]:
     f, p, x, s = tables["facts"], tables["policies"], tables["excluded_mentions"], tables["sources"]
     problems += _quote_problems(f, files["facts"], text_of, "quote", "quote_start", "quote_end", "quote_text")
     around = Around(f, text_of)
-    problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]), around)
+    problems += _value_problems(f, files["facts"], text_of, _suffix_pattern(tables["units"]), around, tables["units"])
     problems += _quote_problems(p, files["policies"], text_of, "quote", "quote_start", "quote_end", "quote_text")
     problems += _quote_problems(x, files["excluded_mentions"], text_of, "text", "char_start", "char_end",
                                 "excluded_mention_text")
@@ -168,8 +168,9 @@ _UNIT_INFIXES = f"(?:{'|'.join(_INFIX_CHARS)})?"
 
 
 @lru_cache(maxsize=8)
-def _unit_matcher(symbols: tuple[tuple[str, str], ...]):
-    """(unit_id, symbol) pairs -> a function giving the unit written at the start of a text: the longest symbol.
+def _unit_matcher(symbols: tuple[tuple[str, str], ...], spans: bool = False):
+    """(unit_id, symbol) pairs -> a function giving the unit written at the start of a text: the longest symbol,
+    as [(unit_id, length of the symbol)], or with ``spans`` [(unit_id, where the unit as written ends)].
 
     One regular expression with an alternative per unit, longest symbols first, so the first
     alternative that matches is the unit as written (个百分点 before 个).
@@ -185,7 +186,7 @@ def _unit_matcher(symbols: tuple[tuple[str, str], ...]):
         if m is None:
             return []
         uid, sym = units[int(m.lastgroup[1:])]
-        return [(uid, len(sym))]
+        return [(uid, m.end() if spans else len(sym))]
     return written
 
 
@@ -500,7 +501,7 @@ def _unbroken_all(strings: np.ndarray) -> np.ndarray:
     return strings
 
 
-def _value_problems(f, file, text_of, suffix, around: Around):
+def _value_problems(f, file, text_of, suffix, around: Around, units: pd.DataFrame):
     """value_text at value_start, and the qualifier word around it agrees with the qualifier."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -525,6 +526,7 @@ def _value_problems(f, file, text_of, suffix, around: Around):
     rows = rows[~fine]
     prefixes = tuple(BEFORE)
     match = suffix.match
+    unit_at = _unit_matcher(tuple(zip(units["unit_id"].astype(str), units["symbol"].fillna("").astype(str))), spans=True)
     problems = []
     for i, sid, a, written, code in zip(rows, f.loc[rows, "source_id"].tolist(), f.loc[rows, "value_start"].tolist(),
                                         f.loc[rows, "value_text"].tolist(), f.loc[rows, "qualifier"].astype(object).tolist()):
@@ -535,8 +537,10 @@ def _value_problems(f, file, text_of, suffix, around: Around):
                                     f"value_text {written!r} is not at this offset; the text there reads {text[a:b]!r}"))
             continue
         before, after = _unbroken(text[a - 4 if a > 4 else 0:a]), _unbroken(text[b:b + 8])
-        m = match(after)
-        said = next((w for w in prefixes if before.endswith(w)), None) or (m.group("word") if m else None)
+        said = next((w for w in prefixes if before.endswith(w)), None) or _word_after(after, match, unit_at)
+        if said is None:  # a word before a list's first number is every number's (约40分钟和90分钟)
+            listed = LISTED_AFTER_WORD.search(_unbroken(text[max(0, a - 16):a]))
+            said = listed.group("word") if listed else None
         meaning = QUALIFIER_WORDS.get(said, "exact")
         if code is not None and code == code and meaning != code:
             problems.append(Problem(file, _row(i), "qualifier", "qualifier_in_quote", code,
@@ -545,11 +549,32 @@ def _value_problems(f, file, text_of, suffix, around: Around):
     return problems
 
 
+# A qualifier word, the first number of a list with its unit, and the word that joins the next number to it.
+LISTED_AFTER_WORD = re.compile(rf"(?P<word>{'|'.join(map(re.escape, sorted(BEFORE, key=len, reverse=True)))})"
+                               r"[0-9０-９.．]+[^0-9０-９，,。；;]{0,5}[、和及与與]$")
+
+
+def _word_after(after: str, match, unit_at) -> str | None:
+    """The qualifier word after a numeral: right after the unit written there (20%以上, 4万多吨, where 多 stands inside
+    万吨), or, with no unit of units.csv written, after the characters of unit symbols (1023大以上)."""
+    unit = unit_at(after)
+    if unit:
+        end = unit[0][1]
+        inside = next((w for w in AFTER if len(w) == 1 and w in after[:end]), None)
+        return inside or next((w for w in AFTER if after.startswith(w, end)), None)
+    m = match(after)
+    return m.group("word") if m else None
+
+
 TITLE = re.compile(r"《(.+?)》")
+# The words that make a title in 《》 a document a policies row records (a newspaper, 《解放日报》, or a magazine is not).
+DOCUMENT_WORDS = ("办法", "方案", "意见", "通知", "条例", "规定", "措施", "计划", "规划", "决定", "纲要", "细则", "政策", "指引",
+                  "指南", "清单", "白皮书", "报告", "公告", "法", "制度", "标准", "行动", "条", "纲领", "决议", "批复", "函")
 
 
 def _policy_titles(tables, files, texts) -> list[Problem]:
-    """Every document an article of a reviewed page names in 《》 is a policies row of that article."""
+    """Every document (a title with a word of DOCUMENT_WORDS) an article of a reviewed page names in 《》 is a policies
+    row of that article."""
     s, p = tables["sources"], tables["policies"]
     kinds = tables["content_types"]
     articles = set(kinds.loc[kinds["is_article"].astype(str).str.lower().eq("true"), "content_type"])
@@ -561,7 +586,7 @@ def _policy_titles(tables, files, texts) -> list[Problem]:
         if kind not in articles or doc in drafts or not isinstance(text, str) or pd.isna(start) or pd.isna(end):
             continue
         for m in TITLE.finditer(text, int(start), int(end)):
-            if (sid, m.group(1)) not in named:
+            if (sid, m.group(1)) not in named and any(w in _to_simplified()(m.group(1)) for w in DOCUMENT_WORDS):
                 problems.append(Problem(files["policies"], None, "title_zh", "policy_titles", m.group(1),
                                         f"article {sid} names 《{m.group(1)}》 at offset {m.start()}, and no policies row of it has "
                                         f"this title: add one (policy_id {sid}-pNN, its quote and offsets)"))
