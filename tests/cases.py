@@ -352,6 +352,15 @@ PROVENANCE_CASES = [
 
 # ---- wrong ways of curating the made-up page ------------------------------------------------------------------------
 
+def _wan_unit_of_multiplier_1(pkg):
+    """A unit of its own (平方尺) and its 万 unit, entered with the draft's old default multiplier 1."""
+    base = pkg.unit("平方尺", unit_id="square_chi_999", name_en="square chi (test)", dimension="area", base_unit_id="square_chi_999",
+                    multiplier="1")
+    pkg.unit("万平方尺", unit_id="wan_square_chi_999", name_en="ten thousand square chi (test)", dimension="area", base_unit_id=base,
+             multiplier="1")
+    return pkg.row_of("units", "wan_square_chi_999")
+
+
 def _points(pkg):
     """The package's unit of percentage points (个百分点), found by its symbol."""
     return next(u["unit_id"] for u in pkg.table("units") if u["symbol"] == "个百分点")
@@ -369,8 +378,7 @@ CURATION_MISTAKES = [
     Case("unit_hectare_for_square_metres", lambda p: p.set("facts", AREA, "unit_id", _hectare(p)), F, "unit_in_text", "unit_id", "万平方米"),
     Case("unit_households_for_jia", lambda p: p.set("facts", COUNT, "unit_id", _households(p)), F, "unit_in_text", "unit_id", "'家'"),
     Case("unit_said_implied_but_written", cell("facts", COUNT, "unit_implied", "true"), F, "unit_in_text", "unit_implied", "writes the unit"),
-    Case("multiplier_1_for_a_wan_unit", cell("units", lambda p: p.unit("万平方米"), "multiplier", "1"), U, "unit_multiplier",
-         "multiplier", "must be 10000"),
+    Case("multiplier_1_for_a_wan_unit", _wan_unit_of_multiplier_1, U, "unit_multiplier", "multiplier", "must be 10000"),
     Case("fact_duplicated_under_a_new_id", lambda p: _duplicated(p, GROWTH), F, "duplicate_fact", "value_start", "repeats fact"),
     Case("traditional_unit_symbol", cell("units", lambda p: p.unit("亿元"), "symbol", "億元"), U, "simplified_script", "symbol",
          "'亿元'"),

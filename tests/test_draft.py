@@ -219,16 +219,22 @@ def test_the_measured_table_in_the_docs_is_current(sources_dir):
         assert sum(1 for _ in csv.reader(fh)) > 1
 
 
+def _without_the_area_unit(pkg) -> str:
+    """The made-up page's area unit (万平方米) taken out of units.csv, with a 平方米 unit of its own; its id."""
+    m2 = next(r for r in pkg.curated["facts"] if r["fact_id"] == AREA)["unit_id"]
+    units = pkg.rows("units")
+    pkg.write("units", [units[0]] + [u for u in units[1:] if u[0] != m2])
+    pkg.unit("平方米", unit_id="square_metre_999", name_en="square metre", dimension="area", base_unit_id="square_metre_999", multiplier="1")
+    return m2
+
+
 def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
-    m2 = next(r for r in fresh.curated["facts"] if r["fact_id"] == AREA)["unit_id"]
-    units = fresh.rows("units")
-    fresh.write("units", [units[0]] + [u for u in units[1:] if u[0] != m2])  # the page writes 万平方米, units.csv lacks it
+    m2 = _without_the_area_unit(fresh)  # the page writes 万平方米, units.csv lacks it (and has 平方米)
     rows = draft(fresh.root, fresh.sources, FILE)
     (proposed,) = [r for r in rows if r["proposal"] == "unit"]
     assert proposed["unit_symbol"] == "万平方米" and "units.csv lacks" in proposed["status"]
-    base = next(u for u in units[1:] if u[0] == m2)
     # 万 gives the multiplier, and 平方米 (in units.csv) the base unit
-    assert (proposed["unit_multiplier"], proposed["unit_base_unit_id"]) == ("10000", base[units[0].index("base_unit_id")])
+    assert (proposed["unit_multiplier"], proposed["unit_base_unit_id"]) == ("10000", fresh.unit("平方米"))
     measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
     for r in rows:
         r["decision"] = r["proposal"]
@@ -244,9 +250,7 @@ def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
 
 @pytest.mark.parametrize("multiplier, ok", [("10000", True), ("1", False)])
 def test_a_proposed_unit_another_page_added_meanwhile_is_taken_as_it_is(fresh, tmp_path, multiplier, ok):
-    m2 = next(r for r in fresh.curated["facts"] if r["fact_id"] == AREA)["unit_id"]
-    units = fresh.rows("units")
-    fresh.write("units", [units[0]] + [u for u in units[1:] if u[0] != m2])
+    m2 = _without_the_area_unit(fresh)
     rows = draft(fresh.root, fresh.sources, FILE)
     measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
     for r in rows:
@@ -258,7 +262,8 @@ def test_a_proposed_unit_another_page_added_meanwhile_is_taken_as_it_is(fresh, t
         if r["proposal"] == "unit":
             r.update(unit_id=m2, unit_name_en="ten thousand square metres", unit_dimension="area", unit_multiplier=multiplier)
     review = write_review(rows, tmp_path / "review.csv")
-    fresh.write("units", units)  # another page's add brought the same unit in
+    fresh.unit("万平方米", unit_id=m2, name_en="ten thousand square metres", dimension="area",  # another page's add brought it in
+               base_unit_id=fresh.unit("平方米"), multiplier="10000")
     outcome = add(fresh.root, review, fresh.sources)
     if ok:
         assert outcome.ok and outcome.added["units"] == [], outcome.problems or outcome.invalid

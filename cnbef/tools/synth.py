@@ -12,12 +12,15 @@ import hashlib
 import json
 import random
 import shutil
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 
 from cnbef.package.metadata import refreshed, write_descriptor
+from cnbef.text.claims import NOT_ACHIEVED
+from cnbef.text.numerals import NUMBER_TOKEN
 from cnbef.package.tables import read_descriptor, read_text_table
 
 MONTH_ENDS = {m: (pd.Timestamp(2022, m, 1) + pd.offsets.MonthEnd(0)).strftime("%Y-%m-%d") for m in range(1, 13)}
@@ -29,8 +32,13 @@ SYLLABLES = "安平和宁康泰昌盛兴华新东西南北江河山川林源清�
 DERIVED = {"facts_flat"}  # built from the others; left out so that N counts only the normalized facts
 
 
-def _name(rng: random.Random, suffix: str) -> str:
-    return rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + suffix
+def _name(rng: random.Random, suffix: str, taken: set | None = None) -> str:
+    """A made-up name; one not in ``taken`` (the names under the same parent), which it joins."""
+    taken = set() if taken is None else taken
+    while (name := rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + suffix) in taken:
+        pass
+    taken.add(name)
+    return name
 
 
 def regions(rng: random.Random) -> pd.DataFrame:
@@ -38,14 +46,14 @@ def regions(rng: random.Random) -> pd.DataFrame:
     region_code rule checks them) and made-up names."""
     from cnbef.package import divisions
     codes = sorted(divisions.current())
-    rows = []
+    rows, taken = [], {}
     for pcode in [c for c in codes if c.endswith("0000")][:PROVINCES]:
-        rows.append((pcode, _name(rng, "省"), f"Province {pcode}", "province", ""))
+        rows.append((pcode, _name(rng, "省", taken.setdefault("", set())), f"Province {pcode}", "province", ""))
         prefectures = [c for c in codes if c[:2] == pcode[:2] and c.endswith("00") and c != pcode]
         for qcode in [q for q in prefectures if any(c[:4] == q[:4] and c != q for c in codes)][:PREFECTURES]:
-            rows.append((qcode, _name(rng, "市"), f"Prefecture {qcode}", "prefecture", pcode))
+            rows.append((qcode, _name(rng, "市", taken.setdefault(pcode, set())), f"Prefecture {qcode}", "prefecture", pcode))
             for ccode in [c for c in codes if c[:4] == qcode[:4] and c != qcode][:COUNTIES]:
-                rows.append((ccode, _name(rng, "县"), f"County {ccode}", "county", qcode))
+                rows.append((ccode, _name(rng, "县", taken.setdefault(qcode, set())), f"County {ccode}", "county", qcode))
     return pd.DataFrame(rows, columns=["region_id", "name_zh", "name_en", "level", "parent_id"]).assign(note="")
 
 
@@ -67,7 +75,9 @@ def _value(rng: random.Random, kind: str) -> str:
 
 def _fact(rng, region, measure, units_by_dimension, entity):
     kind = measure.kind_id
-    unit = rng.choice(units_by_dimension[measure.dimension])
+    units = units_by_dimension[measure.dimension]
+    base = units[zlib.crc32(measure.measure_id.encode()) % len(units)].base_unit_id  # one base unit per measure
+    unit = rng.choice([u for u in units if u.base_unit_id == base])
     number = _value(rng, kind)
     at_least = kind in ("count", "monetary_amount") and rng.random() < 0.1
     if kind == "rank":
@@ -95,9 +105,14 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, par
     for name in ("units", "measure_kinds", "measures", "content_types", "exclusion_reasons"):
         shutil.copy(template / "data" / f"{name}.csv", out / "data")
     units = read_text_table(template / "data" / "units.csv")
+    # The writer puts the unit after Arabic digits; a symbol that opens with a second scale (万亿元) would read as a numeral.
+    units = units[~units["symbol"].str.startswith("万亿")]
     units_by_dimension = {d: list(g.itertuples()) for d, g in units.groupby("dimension")}
-    measures = list(read_text_table(template / "data" / "measures.csv").merge(
-        read_text_table(template / "data" / "measure_kinds.csv")[["kind_id", "dimension"]], on="kind_id").itertuples())
+    measures = read_text_table(template / "data" / "measures.csv")
+    # The text holds only its facts' numbers, and its results no cue word of a target (计划 in a measure's name)
+    measures = measures[~measures["name_zh"].map(lambda name: bool(NUMBER_TOKEN.search(name)) or any(w in name for w in NOT_ACHIEVED))]
+    measures = list(measures.merge(read_text_table(template / "data" / "measure_kinds.csv")[["kind_id", "dimension"]],
+                                   on="kind_id").itertuples())
     region_table = regions(rng)
     all_regions = list(region_table.itertuples())
     counties = region_table[region_table.level == "county"].reset_index(drop=True)

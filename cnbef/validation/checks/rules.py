@@ -542,7 +542,8 @@ def measure_duplicate(tables, files):
 @rule("measure_base_unit")
 def measure_base_unit(tables, files):
     """The facts of one measure share a base unit (亿元 and 万元 are both yuan; 个 and 家 are not), so they add and compare."""
-    if not _have(tables, "facts", "units"):
+    if not _have(tables, "facts", "units") or not {"unit_id", "measure_id"} <= set(tables["facts"].columns) \
+            or not {"unit_id", "base_unit_id"} <= set(tables["units"].columns):
         return []
     base = tables["units"].drop_duplicates("unit_id").set_index("unit_id")["base_unit_id"]
     f = tables["facts"]
