@@ -228,31 +228,9 @@ def _without_the_area_unit(pkg) -> str:
     return m2
 
 
-def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
-    m2 = _without_the_area_unit(fresh)  # the page writes 万平方米, units.csv lacks it (and has 平方米)
-    rows = draft(fresh.root, fresh.sources, FILE)
-    (proposed,) = [r for r in rows if r["proposal"] == "unit"]
-    assert proposed["unit_symbol"] == "万平方米" and "units.csv lacks" in proposed["status"]
-    # 万 gives the multiplier, and 平方米 (in units.csv) the base unit
-    assert (proposed["unit_multiplier"], proposed["unit_base_unit_id"]) == ("10000", fresh.unit("平方米"))
-    measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
-    for r in rows:
-        r["decision"] = r["proposal"]
-        if r["proposal"] == "fact":
-            r.update(measure_id=measures[int(r["value_start"])], entity_id="")
-            if r["unit_written"] == "万平方米":
-                r.update(unit_id=m2, unit_implied="false")
-    proposed.update(unit_id=m2, unit_name_en="ten thousand square metres", unit_dimension="area")
-    outcome = add(fresh.root, write_review(rows, tmp_path / "review.csv"), fresh.sources)
-    assert outcome.ok, outcome.problems or outcome.invalid
-    assert outcome.added["units"] == [m2]
-
-
-@pytest.mark.parametrize("multiplier, ok", [("10000", True), ("1", False)])
-def test_a_proposed_unit_another_page_added_meanwhile_is_taken_as_it_is(fresh, tmp_path, multiplier, ok):
-    m2 = _without_the_area_unit(fresh)
-    rows = draft(fresh.root, fresh.sources, FILE)
-    measures = {int(r["value_start"]): r["measure_id"] for r in fresh.curated["facts"]}
+def _reviewed_with_the_unit(pkg, rows, m2, tmp_path, multiplier="10000"):
+    """Every proposal taken, the facts given their measures, the proposed 万平方米 unit completed as ``m2``."""
+    measures = {int(r["value_start"]): r["measure_id"] for r in pkg.curated["facts"]}
     for r in rows:
         r["decision"] = r["proposal"]
         if r["proposal"] == "fact":
@@ -261,7 +239,26 @@ def test_a_proposed_unit_another_page_added_meanwhile_is_taken_as_it_is(fresh, t
                 r.update(unit_id=m2, unit_implied="false")
         if r["proposal"] == "unit":
             r.update(unit_id=m2, unit_name_en="ten thousand square metres", unit_dimension="area", unit_multiplier=multiplier)
-    review = write_review(rows, tmp_path / "review.csv")
+    return write_review(rows, tmp_path / "review.csv")
+
+
+def test_an_unknown_unit_is_proposed_as_a_new_row_and_added(fresh, tmp_path):
+    m2 = _without_the_area_unit(fresh)  # the page writes 万平方米, units.csv lacks it (and has 平方米)
+    rows = draft(fresh.root, fresh.sources, FILE)
+    (proposed,) = [r for r in rows if r["proposal"] == "unit"]
+    assert proposed["unit_symbol"] == "万平方米" and "units.csv lacks" in proposed["status"]
+    # 万 gives the multiplier, and 平方米 (in units.csv) the base unit
+    assert (proposed["unit_multiplier"], proposed["unit_base_unit_id"]) == ("10000", fresh.unit("平方米"))
+    outcome = add(fresh.root, _reviewed_with_the_unit(fresh, rows, m2, tmp_path), fresh.sources)
+    assert outcome.ok, outcome.problems or outcome.invalid
+    assert outcome.added["units"] == [m2]
+
+
+@pytest.mark.parametrize("multiplier, ok", [("10000", True), ("1", False)])
+def test_a_proposed_unit_another_page_added_meanwhile_is_taken_as_it_is(fresh, tmp_path, multiplier, ok):
+    m2 = _without_the_area_unit(fresh)
+    rows = draft(fresh.root, fresh.sources, FILE)
+    review = _reviewed_with_the_unit(fresh, rows, m2, tmp_path, multiplier)
     fresh.unit("万平方米", unit_id=m2, name_en="ten thousand square metres", dimension="area",  # another page's add brought it in
                base_unit_id=fresh.unit("平方米"), multiplier="10000")
     outcome = add(fresh.root, review, fresh.sources)
