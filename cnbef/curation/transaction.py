@@ -73,8 +73,8 @@ def commit(package_dir: Path) -> list[str]:
     """Move the staged files that differ from the package's into place; the names of those moved."""
     package_dir = Path(package_dir)
     tree = package_dir / PENDING / "tree"
-    changed = [str(p.relative_to(tree)) for p in sorted(tree.rglob("*")) if p.is_file()
-               and (not (package_dir / p.relative_to(tree)).is_file() or (package_dir / p.relative_to(tree)).read_bytes() != p.read_bytes())]
+    changed = [name for name in (str(p.relative_to(tree)) for p in sorted(tree.rglob("*")) if p.is_file())
+               if not (package_dir / name).is_file() or (package_dir / name).read_bytes() != (tree / name).read_bytes()]
     for name in changed:
         _fsync(tree / name)
     with _uninterruptible():

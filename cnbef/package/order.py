@@ -46,9 +46,9 @@ def sort_tables(package_dir: Path) -> list[str]:
     done = []
     for path, key in _kept_by_hand(package_dir):
         rows = _rows(path.read_text(encoding="utf-8"))
-        if rows != _sorted(rows, key):
+        if rows != (ordered := _sorted(rows, key)):
             out = io.StringIO(newline="")
-            csv.writer(out, lineterminator="\n").writerows(_sorted(rows, key))
+            csv.writer(out, lineterminator="\n").writerows(ordered)
             path.write_bytes(out.getvalue().encode("utf-8"))
             done.append(str(path.relative_to(package_dir)))
     return done
