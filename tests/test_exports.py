@@ -4,6 +4,7 @@ Expected values come from the CSVs through a small parser of their own (below), 
 from cnbef, so an export that types a column wrongly cannot agree with itself.
 """
 import csv
+import json
 import datetime as dt
 import sqlite3
 import subprocess
@@ -261,3 +262,19 @@ def test_export_script(tmp_path, pkg):
     done = subprocess.run(script + [str(pkg.root), "--out", str(tmp_path / "bad")], capture_output=True, text=True)
     assert done.returncode == 1 and f"[foreign-key] column region_id = '{REGION}'" in done.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_export_defaults_to_the_package_validate_reads_and_never_writes_into_a_checkout(tmp_path, pkg):
+    cnbef = [sys.executable, "-m", "cnbef", "export"]
+    before = sorted(pkg.root.rglob("*"))
+    inside = subprocess.run(cnbef, cwd=pkg.root / "data", capture_output=True, text=True)
+    assert inside.returncode == 2 and "is a package checkout: say where to write with --out" in inside.stderr
+    assert sorted(pkg.root.rglob("*")) == before
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(cnbef, cwd=elsewhere, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    (folder,) = elsewhere.iterdir()
+    assert folder.name == f"{descriptor['name']}-{descriptor['version']}-export"
+    assert (folder / SQLITE_FILE).is_file()

@@ -1,25 +1,42 @@
 """Export the package to SQLite, Parquet and Excel: cnbef export [PACKAGE_DIR] [--out DIR]
 
-Writes into DIR (default: PACKAGE_DIR/dist, which git ignores). Exit 0 when written,
+PACKAGE_DIR is found as `cnbef validate` finds it: this folder if it holds a datapackage.json, else the
+installed package. DIR defaults to NAME-VERSION-export in this folder; inside a package's checkout
+nothing is written unasked, so --out is needed there (dist/ is ignored by git). Exit 0 when written,
 1 when the data cannot be exported faithfully (nothing is written then), 2 for a usage error.
 """
 import argparse
 import sys
 from pathlib import Path
 
+from cnbef.cli import package_root
+from cnbef.package.tables import UsageError, read_descriptor
+from cnbef.publish.exports import ExportError, export_all
 
-from cnbef.publish.exports import DIST, ExportError, export_all
-from cnbef.package.tables import UsageError
+
+def _checkout_around(folder: Path) -> Path | None:
+    """The package checkout holding folder, if any (a folder with a datapackage.json, at or above it)."""
+    return next((p for p in [folder, *folder.parents] if (p / "datapackage.json").is_file()), None)
+
+
+def default_out(package_dir: Path) -> Path:
+    checkout = _checkout_around(Path.cwd().resolve())
+    if checkout is not None:
+        raise UsageError(f"{checkout} is a package checkout: say where to write with --out (dist/ is ignored by git)")
+    descriptor = read_descriptor(package_dir)
+    return Path(f"{descriptor['name']}-{descriptor.get('version', 'unversioned')}-export")
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="cnbef export", description="Export the package to SQLite, Parquet and Excel.")
-    parser.add_argument("package_dir", nargs="?", default=".", type=Path,
-                        help="folder holding datapackage.json (default: .)")
-    parser.add_argument("--out", type=Path, help=f"output folder (default: PACKAGE_DIR/{DIST})")
+    parser = argparse.ArgumentParser(prog="cnbef export", description=__doc__.splitlines()[0],
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("package_dir", nargs="?", type=Path,
+                        help="folder holding datapackage.json (default: this folder if it holds one, else the installed package)")
+    parser.add_argument("--out", type=Path, help="output folder (default: NAME-VERSION-export here, outside a checkout)")
     args = parser.parse_args(argv)
+    package = args.package_dir or package_root()
     try:
-        written = export_all(args.package_dir, args.out)
+        written = export_all(package, args.out or default_out(package))
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

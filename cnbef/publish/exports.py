@@ -23,7 +23,6 @@ from openpyxl.styles import Font
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema, table_files, typed
 from cnbef.validation.validate import validate_package
 
-DIST = "dist"
 METADATA_TABLE = "_metadata"
 README_SHEET = "README"
 XLSX_SHEET_NAME_MAX = 31  # Excel's limit; a sheet must carry its resource's name unchanged
@@ -277,10 +276,9 @@ def to_xlsx(package_dir: Path, out_path: Path) -> Path:
 
 # --- All --------------------------------------------------------------------------------------
 
-def export_all(package_dir: Path, out_dir: Path | None = None) -> list[Path]:
-    """SQLite, Parquet and Excel exports in out_dir (default: PACKAGE_DIR/dist); returns the files written."""
-    package_dir = Path(package_dir)
-    out_dir = Path(out_dir) if out_dir is not None else package_dir / DIST
+def export_all(package_dir: Path, out_dir: Path) -> list[Path]:
+    """SQLite, Parquet and Excel exports in out_dir; returns the files written."""
+    package_dir, out_dir = Path(package_dir), Path(out_dir)
     name = read_descriptor(package_dir)["name"]
     # Each export reads and checks the package itself, so a fault stops the first one, before anything is written.
     written = [to_sqlite(package_dir, out_dir / f"{name}.sqlite")]
