@@ -369,6 +369,10 @@ def _points(pkg):
 CURATION_MISTAKES = [
     Case("measure_named_twice", lambda p: p.set("measures", "gdp_yoy_999", "name_zh", f"“{p.get('measures', MEASURE, 'name_zh')} ”"),
          M, "measure_duplicate", "name_zh", f"names the concept of {MEASURE}"),
+    Case("official_indicator_without_its_name", cell("measures", MEASURE, "official_indicator", "true"), M, "official_name",
+         "official_name_zh", "needs its standard Chinese name"),
+    Case("official_name_of_a_measure_not_official", cell("measures", MEASURE, "official_name_zh", "地区生产总值"), M,
+         "official_name", "official_name_zh", "only an official indicator"),
     Case("measure_in_two_base_units", lambda p: p.set("facts", TARGET, "unit_id", _points(p)), F, "measure_base_unit", "unit_id",
          "differs from"),
     Case("policy_named_without_a_row", lambda p: p.delete("policies", POLICY), "data/policies.csv", "policy_titles", "title_zh",

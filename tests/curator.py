@@ -74,7 +74,8 @@ def register(checkout: Path) -> None:
              title_en="[District government work report]", region_id=county),
         dict(source_id="020-editor", document_id=DOC, char_start=e, char_end=e + len(EDITOR), content_type="editor_line", title_en="[Editor line]"),
     ])
-    append(checkout, "measures", [dict(measure_id=m, name_zh=f"测试指标{m}", name_en=f"Made-up measure {m}", kind_id=k, description="Made up.")
+    append(checkout, "measures", [dict(measure_id=m, name_zh=f"测试指标{m}", name_en=f"Made-up measure {m}", kind_id=k, topic_id="economy",
+                                       official_indicator="false", description="Made up.")
                                   for m, k in sorted(set(MEASURES.values()))])
     quote = "印发《关于优化营商环境的若干措施》"
     ((q0, q1),) = find_quote(TEXT, quote)

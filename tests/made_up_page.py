@@ -105,7 +105,8 @@ class PageCopy(PackageCopy):
                            base_unit_id=m2, multiplier="10000")
         kinds = {"gdp_999": "monetary_amount", "gdp_yoy_999": "growth_rate", "new_enterprises_999": "count",
                  "urban_renewal_999": "area", "tax_share_999": "share", "business_environment_rank_999": "rank"}
-        self.add("measures", [dict(measure_id=m, name_zh=f"测试指标{m}", name_en=f"Test measure {m}", kind_id=k, description="Made up for the tests.")
+        self.add("measures", [dict(measure_id=m, name_zh=f"测试指标{m}", name_en=f"Test measure {m}", kind_id=k, topic_id="economy", official_indicator="false",
+                                   description="Made up for the tests.")
                               for m, k in kinds.items()])
         y2022 = dict(period_start="2022-01-01", period_end="2022-12-31", period_text="2022年", period_inferred="false")
         this_year = dict(period_start="2023-01-01", period_end="2023-12-31", period_text="今年", period_inferred="true")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from cnbef.package.tables import read_descriptor, read_text_table, resource_schema
+from cnbef.publish.comparison import readme_table
 from cnbef.validation.registry import rule_list
 
 
@@ -112,7 +113,8 @@ def double_entry(package_dir: Path) -> str | None:
 
 
 # file: {block name: what builds it from (package folder, sources folder)}
-BLOCKS = {"README.md": {"package-figures": lambda package_dir, _: figures(package_dir)},
+BLOCKS = {"README.md": {"package-figures": lambda package_dir, _: figures(package_dir),
+                        "comparison": lambda package_dir, _: readme_table(package_dir)},
           "docs/data-dictionary.md": {"data-dictionary": lambda package_dir, _: data_dictionary(package_dir)},
           "docs/validation.md": {"rule-list": lambda *_: rule_list() + pandera_line()},
           "docs/curation.md": {"pages": lambda package_dir, _: pages(package_dir), "draft-accuracy": draft_accuracy, "double-entry": lambda package_dir, _: double_entry(package_dir)}}

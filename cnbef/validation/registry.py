@@ -107,6 +107,8 @@ RULES = [
     _("duplicate_fact", "semantic", "facts, sources", "no numeral of a document is the same fact (measure, region, entity and value) twice"),
     _("measure_duplicate", "semantic", "measures.name_zh",
       "no two measures name one concept (the same name once script, spaces, quotation marks and qualifier words are set aside)"),
+    _("official_name", "semantic", "measures.official_indicator, measures.official_name_zh",
+      "an official statistical indicator has its standard Chinese name, and only an official one has one"),
     _("measure_base_unit", "semantic", "facts.unit_id, facts.measure_id, units.base_unit_id", "the facts of one measure share a base unit"),
     _("simplified_script", "semantic", "units.symbol, regions.name_zh, measures.name_zh",
       "the dimension tables write their Chinese in simplified script (a traditional page keeps its own in quotes)"),

@@ -539,6 +539,20 @@ def measure_duplicate(tables, files):
     return problems
 
 
+@rule("official_name")
+def official_name(tables, files):
+    """An official statistical indicator has its standard Chinese name, and only an official one has one."""
+    m = tables.get("measures")
+    if m is None or not {"official_indicator", "official_name_zh"} <= set(m.columns):
+        return []
+    official = m["official_indicator"].astype(str).str.lower().eq("true")
+    named = m["official_name_zh"].notna()
+    return [Problem(files["measures"], _row(i), "official_name_zh", "official_name", "" if pd.isna(m.at[i, "official_name_zh"]) else m.at[i, "official_name_zh"],
+                    "an official indicator needs its standard Chinese name (as in a statistical communiqué)" if official[i]
+                    else "only an official indicator (official_indicator true) has an official name; empty it or mark the measure official")
+            for i in m.index[(official != named).to_numpy()]]
+
+
 @rule("measure_base_unit")
 def measure_base_unit(tables, files):
     """The facts of one measure share a base unit (亿元 and 万元 are both yuan; 个 and 家 are not), so they add and compare."""
