@@ -31,6 +31,17 @@ def _docs(package_dir: Path, sources_dir: Path):
     return {path: pair for path, pair in rendered(package_dir, sources_dir).items() if pair[0] != pair[1]}
 
 
+def _contract_stale(package_dir: Path) -> str | None:
+    """The validator's contract when it is generated from this package (the repository's own) and out of date."""
+    from cnbef import PACKAGE_DIR
+    from cnbef.validation.checks.contract import CONTRACT, build, dump
+    if package_dir.resolve() != PACKAGE_DIR.resolve():
+        return None
+    wanted = dump(build(package_dir))
+    current = CONTRACT.read_text(encoding="utf-8") if CONTRACT.is_file() else None
+    return wanted if wanted != current else None
+
+
 def stale(package_dir: Path, sources_dir: Path) -> list[str]:
     """What `cnbef refresh` would write, each with why."""
     package_dir = Path(package_dir)
@@ -39,6 +50,8 @@ def stale(package_dir: Path, sources_dir: Path) -> list[str]:
     out += [f"{path.relative_to(package_dir)}: generated parts out of date" for path in _docs(package_dir, sources_dir)]
     if _chart_stale(package_dir):
         out.append(f"{CHART}: drawn from other data")
+    if _contract_stale(package_dir):
+        out.append("cnbef/validation/checks/contract.json: not what datapackage.json and schemas/ give")
     if stale_resources(package_dir):
         out.append(f"datapackage.json: bytes and hashes out of date for {', '.join(stale_resources(package_dir))}")
     return out
@@ -61,4 +74,8 @@ def refresh(package_dir: Path, sources_dir: Path) -> list[str]:
     if stale_resources(package_dir):
         write_descriptor(package_dir, refreshed(package_dir))
         written.append("datapackage.json")
+    if (contract := _contract_stale(package_dir)) is not None:
+        from cnbef.validation.checks.contract import CONTRACT
+        CONTRACT.write_text(contract, encoding="utf-8")
+        written.append("cnbef/validation/checks/contract.json")
     return written
