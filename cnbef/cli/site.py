@@ -1,8 +1,9 @@
 """Build the browsable site (SQLite + Datasette metadata) and serve it: cnbef site [build|serve] [--out DIR]
 
-build writes DIR/cn-business-environment-facts.sqlite and DIR/metadata.json (default DIR: dist/site);
-serve builds it and starts Datasette on 127.0.0.1 (Ctrl-C stops it). A package that does not validate
-is not exported. Exit 0 when done, 1 when the package cannot be exported, 2 for a usage error.
+build writes DIR/cn-business-environment-facts.sqlite (the export, with search tables), DIR/metadata.json
+and DIR/plugins/ (default DIR: dist/site); publish them with Datasette's --metadata and --plugins-dir.
+serve builds it and becomes Datasette on 127.0.0.1 (Ctrl-C or SIGTERM stops it). A package that does not
+validate is not exported. Exit 0 when done, 1 when the package cannot be exported, 2 for a usage error.
 """
 import argparse
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from cnbef import PACKAGE_DIR
 from cnbef.publish.exports import ExportError
 from cnbef.package.tables import UsageError
-from cnbef.publish.site import METADATA, build, serve
+from cnbef.publish.site import METADATA, PLUGINS, build, serve
 
 
 def main(argv):
@@ -30,7 +31,7 @@ def main(argv):
     except ExportError as exc:
         print(exc)
         return 1
-    print(f"wrote {database} and {args.out / METADATA}")
+    print(f"wrote {database}, {args.out / METADATA} and {args.out / PLUGINS}/")
     if args.action == "serve":
         print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
         return serve(database, args.host, args.port)
