@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from datasette.utils import tilde_encode
 
-from cnbef.publish.site import SEARCH, SEARCHED, build, metadata, serve_command
+from cnbef.publish.site import COMPARISONS, SEARCH, SEARCHED, build, metadata, serve_command
 from conftest import ROOT
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -55,7 +55,7 @@ def test_metadata_is_generated_from_the_package():
     assert all(database["description_html"].count(h) == 1 for h in hashes)
     assert not any(h in json.dumps({**meta, "databases": {DB: database["tables"]}}) for h in hashes)
     tables = database["tables"]
-    assert set(tables) == {r["name"] for r in DESCRIPTOR["resources"]}
+    assert set(tables) == {r["name"] for r in DESCRIPTOR["resources"]} | {COMPARISONS}
     for res in DESCRIPTOR["resources"]:
         table = tables[res["name"]]
         assert table["title"] == f"{res['title']} / {res['title_zh']}" and table["description"].startswith(res["description"])
@@ -134,6 +134,23 @@ def _search(site, table, words):
         found |= {r["fact_id"] for r in page["rows"]}
         url = page.get("next_url")
     return found
+
+
+def test_the_comparisons_view_is_one_measure_by_region_with_results_apart_from_targets(site):
+    flat = _rows("facts_flat")
+    regions = {}
+    for f in flat:
+        regions.setdefault(f["measure_id"], set()).add(f["region_id"])
+    compared = sorted(m for m, r in regions.items() if len(r) >= 2)
+    measure = compared[0]
+    query = urllib.parse.urlencode({"measure_id__exact": measure, "_shape": "array", "_size": "max"})
+    rows = _json(f"{site}/{DB}/{COMPARISONS}.json?{query}")
+    assert sorted(r["fact_id"] for r in rows) == sorted(f["fact_id"] for f in flat if f["measure_id"] == measure)
+    assert len({r["region_id"] for r in rows}) >= 2
+    claims = [r["claim_type"] for r in rows]
+    assert claims == sorted(claims)  # achieved figures together, never interleaved with targets
+    shown = {r["measure_id"] for r in _json(f"{site}/{DB}/{COMPARISONS}.json?_shape=array&_size=max")}
+    assert shown == set(compared)
 
 
 @pytest.mark.parametrize("table", SEARCH)

@@ -33,9 +33,9 @@ def _docs(package_dir: Path, sources_dir: Path):
 
 def _contract_stale(package_dir: Path) -> str | None:
     """The validator's contract when it is generated from this package (the repository's own) and out of date."""
-    from cnbef import PACKAGE_DIR
+    from cnbef.package.installed import package_dir as own_package
     from cnbef.validation.checks.contract import CONTRACT, build, dump
-    if package_dir.resolve() != PACKAGE_DIR.resolve():
+    if package_dir.resolve() != own_package().resolve():
         return None
     wanted = dump(build(package_dir))
     current = CONTRACT.read_text(encoding="utf-8") if CONTRACT.is_file() else None

@@ -38,6 +38,15 @@ FLAT = {"facts_flat": "facts"}
 SEARCHED = ["quote", "measure_name_zh", "measure_name_en", "region_name_zh", "region_name_en",
             "entity_name_zh", "entity_name_en", "source_title_zh", "period_text", "note"]
 SEARCH = ["facts", "facts_flat"]
+# One measure by region and period, for the measures two regions or more report: a user picks the measure
+# (facet) and reads achieved figures apart from targets (claim_type leads the sort, as the table says never to mix them).
+COMPARISONS = "comparisons"
+COMPARED = ["measure_id", "measure_name_zh", "measure_official_name_zh", "measure_topic", "claim_type", "region_id",
+            "region_name_zh", "region_level", "period_start", "period_end", "period_text", "qualifier", "value", "unit_symbol",
+            "value_normalized", "normalized_unit_symbol", "fact_id", "quote"]
+COMPARISONS_SQL = (f"CREATE VIEW {COMPARISONS} AS SELECT {', '.join(COMPARED)} FROM facts_flat WHERE measure_id IN "
+                   "(SELECT measure_id FROM facts_flat GROUP BY measure_id HAVING COUNT(DISTINCT region_id) >= 2) "
+                   "ORDER BY measure_id, claim_type, period_end DESC, region_id")
 COLUMN_HINT = "Each column's description is in the menu (⚙) of its heading, and all are in the _metadata table."
 # Column descriptions in the columns' menus only: Datasette also lists them above the rows, a screenful for
 # facts. A row page lays its one row out as a column of name / value pairs, the quote second: side by side,
@@ -100,6 +109,10 @@ def metadata(package_dir: Path) -> dict:
             table["sort"] = schema["primaryKey"][0]
         tables[res["name"]] = table
         widths[res["name"]] = len(schema["fields"]) + (not schema.get("primaryKey"))  # a keyless row shows its rowid
+    tables[COMPARISONS] = {"title": "Comparisons / 地区比较",
+                           "description": "One measure by region and period, for every measure two regions or more report: "
+                                          "pick a measure, and read achieved figures apart from targets (claim_type).",
+                           "facets": ["measure_name_zh", "claim_type", "measure_topic"]}
     return {"title": _both(descriptor.get("title"), descriptor.get("title_zh")),
             "description": descriptor.get("description", ""),
             "license": licence.get("title") or licence.get("name"), "license_url": licence.get("path"),
@@ -151,6 +164,7 @@ def build(package_dir: Path, out: Path) -> Path:
             _add_foreign_keys(con, flat, base)
         for table in SEARCH:
             _add_search(con, table)
+        con.execute(COMPARISONS_SQL)
         con.execute("COMMIT")
     finally:
         con.close()
