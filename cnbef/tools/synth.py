@@ -102,7 +102,7 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, par
     shutil.copytree(template / "schemas", out / "schemas")
     descriptor = read_descriptor(template)
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] not in DERIVED]
-    for name in ("units", "measure_kinds", "measures", "content_types", "exclusion_reasons"):
+    for name in ("units", "measure_kinds", "topics", "measures", "content_types", "exclusion_reasons"):
         shutil.copy(template / "data" / f"{name}.csv", out / "data")
     units = read_text_table(template / "data" / "units.csv")
     # The writer puts the unit after Arabic digits; a symbol that opens with a second scale (万亿元) would read as a numeral.

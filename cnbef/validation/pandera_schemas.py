@@ -126,6 +126,8 @@ def table_schema(pa, name: str, schema: dict, tables: dict, resources: dict):
         extra = [build(pa, c[k]) for k, build in EXTRA_CHECKS.items() if k in c]
         extra += [pa.Check.isin(keys, error="foreign-key") for keys in references.get(field["name"], [])]
         column = column.set_checks(list(column.checks) + extra)
+        if field.get("type") == "boolean" and column.nullable:  # Frictionless support gives numpy's bool, which holds no missing value
+            column.dtype = "boolean"
         column.report_duplicates = "exclude_first"  # the second row of a repeated key is the wrong one, as the validator says
         if len(pk) > 1 and field["name"] in pk:  # a column of a composite key need not be unique alone
             column.unique = False
