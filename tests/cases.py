@@ -143,11 +143,11 @@ def _qualifier_dropped(pkg):
     return pkg.set("facts", TARGET, "qualifier", "exact")
 
 
-def _statistic_excluded_as(reason):
+def _statistic_excluded_as(reason, fact=COUNT, text="13家"):
     def damage(pkg):
-        pkg.delete("facts", COUNT)
-        a = TEXT.index("13家")
-        pkg.add("excluded_mentions", [dict(mention_id=f"{S}-x02", source_id=S, text="13家", char_start=a, char_end=a + 3,
+        pkg.delete("facts", fact)
+        a = TEXT.index(text)
+        pkg.add("excluded_mentions", [dict(mention_id=f"{S}-x02", source_id=S, text=text, char_start=a, char_end=a + len(text),
                                            reason=reason, note="moved")])
         return pkg.row_of("excluded_mentions", f"{S}-x02")
     return damage
@@ -369,6 +369,10 @@ def _points(pkg):
 CURATION_MISTAKES = [
     Case("measure_named_twice", lambda p: p.set("measures", "gdp_yoy_999", "name_zh", f"“{p.get('measures', MEASURE, 'name_zh')} ”"),
          M, "measure_duplicate", "name_zh", f"names the concept of {MEASURE}"),
+    Case("amount_filed_as_derived", _statistic_excluded_as("derived", MONEY, "2651.25亿元"), X, "statistic_as_mention", "reason",
+         "is an amount in 亿元"),
+    Case("amount_filed_as_a_name", _statistic_excluded_as("name_or_title", GROWTH, "4.5%"), X, "statistic_as_mention", "reason",
+         "which a name_or_title mention cannot be"),
     Case("official_indicator_without_its_name", cell("measures", MEASURE, "official_indicator", "true"), M, "official_name",
          "official_name_zh", "needs its standard Chinese name"),
     Case("official_name_of_a_measure_not_official", cell("measures", MEASURE, "official_name_zh", "地区生产总值"), M,

@@ -100,6 +100,8 @@ RULES = [
     _("offsets", "semantic", "facts, policies, excluded_mentions, sources", "ranges are non-empty, inside their article and their quote"),
     _("content_type", "semantic", "sources, content_types", "each span has what its content type needs (a title, a region …)"),
     _("exclusion_reason", "semantic", "excluded_mentions, exclusion_reasons", "an excluded mention fits its reason's pattern"),
+    _("statistic_as_mention", "semantic", "excluded_mentions, exclusion_reasons.amount_allowed, units.dimension",
+      "a number with a unit of measure (亿元, %) is not filed under a reason no amount can have (a name, a derived count)"),
     _("unambiguous_labels", "semantic", "measures, units, entities, regions …",
       "no two rows of a lookup table share a Chinese or English name (two regions only under one parent)"),
     _("unit_multiplier", "semantic", "units", "a unit's multiplier is greater than 0, and a symbol with a scale (万吨, 亿元) over its base unit (吨, 元) has that scale as its multiplier"),

@@ -389,6 +389,35 @@ def exclusion_reason(tables, files):
     return problems
 
 
+# Dimensions of a unit of measure: a number written with one is a measured amount (2651.25亿元, 4.5%), which a
+# name or a count derived from facts cannot be. A count (个, 条), a rank, a tier or a time (2022年, 三年) can be.
+AMOUNT_DIMENSIONS = ("currency", "ratio", "ratio_change", "area", "mass", "energy")
+
+
+@rule("statistic_as_mention")
+def statistic_as_mention(tables, files):
+    """A measured amount (a number with a unit of measure) filed under a reason no amount can have
+    (exclusion_reasons.amount_allowed false: a name, a count derived from facts) is a statistic: make it a fact."""
+    from cnbef.text.script import to_simplified
+    if not _have(tables, "excluded_mentions", "exclusion_reasons", "units") \
+            or "amount_allowed" not in tables["exclusion_reasons"] or "dimension" not in tables["units"]:
+        return []
+    reasons, units, x = tables["exclusion_reasons"], tables["units"], tables["excluded_mentions"]
+    barred = set(reasons.loc[reasons["amount_allowed"].astype(str).str.lower().eq("false"), "reason"])
+    symbols = sorted(set(units.loc[units["dimension"].isin(AMOUNT_DIMENSIONS), "symbol"].dropna()), key=len, reverse=True)
+    if not barred or not symbols:
+        return []
+    amount = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两]\s*(" + "|".join(map(re.escape, symbols)) + r")$")
+    simplified, problems = to_simplified(), []
+    for i, text, reason in x[x["reason"].isin(barred) & x["text"].notna()][["text", "reason"]].itertuples():
+        found = amount.search(simplified(text).strip())
+        if found:
+            problems.append(Problem(files["excluded_mentions"], _row(i), "reason", "statistic_as_mention", reason,
+                                    f"{text!r} is an amount in {found.group(1)}, which a {reason} mention cannot be; "
+                                    f"if it is a statistic, make it a fact (or give the reason it is not)"))
+    return problems
+
+
 def _in_a_fact_quote(x: pd.DataFrame, f: pd.DataFrame | None) -> np.ndarray:
     """For each mention, whether some fact of its source quotes a range containing it.
 
