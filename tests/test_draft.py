@@ -291,3 +291,19 @@ def test_numbers_outside_the_articles_are_drafted_as_mentions(pkg):
     assert {k: r["proposal"] for k, r in rows.items()} == {"2023": "mention", "13": "fact", "第3": "mention"}
     assert (rows["2023"]["reason"], rows["2023"]["mention_text"]) == ("publication_date", "2023年1月28日 11:05")
     assert rows["13"]["period_start"] == "2022-01-01"  # 全年 on a January page: the year just ended
+
+
+@pytest.mark.parametrize("sentence, number, period", [
+    ("今年前三季度,全省生产总值达2160亿元,居全国第14位、较去年前进1位,增长10.2%。", "10.2", ("2023-01-01", "2023-09-30")),
+    ("今年以来,出台多项措施。5月份,全市新设立市场主体30431户。", "30431", ("2023-05-01", "2023-05-31")),
+    ("2022年,全县规模以上工业增加值累计增幅3%。", "3", ("2022-01-01", "2022-12-31")),
+    ("今年日均设立250家,高新技术企业累计达到2.5万家。", "2.5", ("", "")),
+])
+def test_the_period_is_the_figures_own_not_its_comparison_base_nor_a_stocks(pkg, sentence, number, period):
+    """The period proposed is the nearest written before the number, but not a comparison base (较去年), and a
+    month alone (5月份) is one; 累计 sums over a period written in its sentence unless it counts a stock (累计达到)."""
+    from datetime import date
+    from cnbef.curation.draft import Page, draft_page
+    page = Page("999_x", sentence, 2023, [("a", 0, len(sentence), None)], date(2023, 10, 28), [])
+    row = next(r for r in draft_page(pkg.root, page) if r["value_text"] == number and r["proposal"] == "fact")
+    assert (row["period_start"], row["period_end"]) == period

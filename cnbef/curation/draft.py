@@ -40,11 +40,16 @@ REVIEW_COLUMNS = [
 DECISIONS = ("fact", "mention", "unit", "reject")
 # A period expression the resolver reads (periods.py), searched for before a number in its sentence.
 PERIOD_PHRASE = re.compile(r"(?:[0-9]{4}年|今年|去年|上年|明年|本年)?(?:上半年|下半年|前[一二三1-3]季度|第?[一二三四1-4]季度|"
-                           r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年)"
+                           r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年|[0-9]{1,2}月份)"
                            r"|[0-9]{4}年|今年|去年|上年|明年")
 SENTENCE_END = "。；;！？!?\n"
 # Words that make a figure a stock at the date of writing rather than a flow over a period.
 STOCK_WORDS = ("目前", "现有", "累计", "截至目前", "至今")
+# 累计 before a change (累计增幅3%, 累计完成) after a period written in its own sentence (2022年，…) sums over that
+# period: not a stock, as 累计达到2.5万家 is.
+SUMMED_OVER_A_PERIOD = re.compile(r"累计(?:增|完成|实现|下降|减少|新增)")
+# A period right after these is what a figure is compared with (较去年前进1位, 比上年增长), not its own period.
+COMPARED_WITH = re.compile(r"(?:较|比|与|同)$")
 CLAUSE_END = SENTENCE_END + "，,"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『", "”’」』"
 LARGE = "".join(LARGE_UNITS)
@@ -391,12 +396,15 @@ def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
     masked = STOCK.sub(lambda m: " " * len(m.group()), simplified)  # a stock's 今年 is no period of the next sentence
     period, phrase, since, where = None, "", False, -1
     for m in PERIOD_PHRASE.finditer(masked):
+        if COMPARED_WITH.search(masked, 0, m.start()):
+            continue
         found_period = resolve(m.group(), page.year, page.published, row["claim_type"] in FORWARD_LOOKING)
         if found_period is not None:
             period, phrase, since, where = found_period, m.group(), simplified.startswith("以来", m.end()), m.end()
     stock_at = [m for m in STOCK.finditer(simplified, sentence_start) if m.end() >= where]
     at = stock_date(stock_at[-1].group(), page.year) if stock_at else None
-    stock = next((w for w in STOCK_WORDS if w in simplified[max(where, 0):]), None)
+    stock = next((w for w in STOCK_WORDS if w in simplified[max(where, 0):]
+                  and not (w == "累计" and where > sentence_start and SUMMED_OVER_A_PERIOD.search(simplified, where))), None)
     if at:  # a stock counted at a date: its end, and no start
         row.update(period_end=at[0].isoformat(), period_text=stock_at[-1].group(), period_inferred=str(at[1]).lower())
         notes.append("a stock at a date: period_end is the date, period_start is left empty")
