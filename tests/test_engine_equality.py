@@ -58,12 +58,13 @@ ROW_LEVEL = [c for c in SPREADSHEET_FAULTS
 
 
 # Edits that need a row or unit an earlier fault of the same package has changed (the units table is damaged
-# by then, COUNT's row has a fact_id made a duplicate), or that would undo one (GROWTH's reversed period): they are
-# proven one by one above.
+# by then, COUNT's row has a fact_id made a duplicate), that would undo one (GROWTH's reversed period), or that
+# remove a fact later faults edit (GROWTH or MONEY filed as a mention): they are proven one by one above.
 CLASH = {"unit_hectare_for_square_metres", "unit_households_for_jia", "unit_said_implied_but_written",
          "multiplier_1_for_a_wan_unit", "traditional_unit_symbol", "full_year_of_a_february_report_read_as_its_own_year",
          "full_year_result_on_a_february_page", "measure_in_two_base_units", "period_a_year_off_without_period_text",
-         "measure_named_twice", "policy_named_without_a_row"}
+         "measure_named_twice", "policy_named_without_a_row", "amount_filed_as_a_name",
+         "amount_filed_as_derived"}
 
 
 def test_spark_finds_what_duckdb_finds_on_a_package_with_every_row_level_fault(pkg, spark_session):
