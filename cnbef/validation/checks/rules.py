@@ -591,15 +591,15 @@ def measure_base_unit(tables, files):
     base = tables["units"].drop_duplicates("unit_id").set_index("unit_id")["base_unit_id"]
     f = tables["facts"]
     bases = f["unit_id"].map(base)
+    known = pd.DataFrame({"measure": f["measure_id"], "base": bases})[bases.notna()]
+    counts = known.groupby("measure")["base"].nunique()
     problems = []
-    for measure, group in f[bases.notna()].groupby("measure_id"):
-        used = bases[group.index]
-        if used.nunique() > 1:
-            common = used.mode().iloc[0]
-            for i in group.index[(used != common).to_numpy()]:
-                problems.append(Problem(files["facts"], _row(i), "unit_id", "measure_base_unit", f["unit_id"][i],
-                                        f"its base unit {bases[i]} differs from {common}, the one the other facts of {measure} use; "
-                                        f"a measure's figures share one base unit (is it another measure?)"))
+    for measure, used in known[known["measure"].isin(counts.index[counts > 1])].groupby("measure")["base"]:
+        common = used.mode().iloc[0]
+        for i in used.index[(used != common).to_numpy()]:
+            problems.append(Problem(files["facts"], _row(i), "unit_id", "measure_base_unit", f["unit_id"][i],
+                                    f"its base unit {bases[i]} differs from {common}, the one the other facts of {measure} use; "
+                                    f"a measure's figures share one base unit (is it another measure?)"))
     return problems
 
 
