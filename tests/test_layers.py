@@ -101,3 +101,12 @@ def test_the_checker_sees_an_upward_import_and_a_cycle(tmp_path, monkeypatch):
         assert "cnbef.package.b -> cnbef.text.a -> cnbef.package.b" in str(exc) or "cnbef.text.a -> cnbef.package.b" in str(exc)
     else:
         raise AssertionError("a cycle passed")
+
+
+def test_no_function_is_longer_than_fifty_lines():
+    """A function a maintainer can read in one screen (docstring and comments count)."""
+    long = [f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for path in PACKAGE.rglob("*.py")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 50]
+    assert not long, long

@@ -90,6 +90,19 @@ def _fact(rng, region, measure, units_by_dimension, entity):
     return body, lead, written, unit.unit_id, ("at_least", "以上") if at_least else ("exact", "")
 
 
+def _lookups(template: Path) -> tuple[dict, list]:
+    """The template's units by dimension and the measures a generated sentence can state, each with its dimension."""
+    units = read_text_table(template / "data" / "units.csv")
+    # The writer puts the unit after Arabic digits; a symbol that opens with a second scale (万亿元) would read as a numeral.
+    units = units[~units["symbol"].str.startswith("万亿")]
+    units_by_dimension = {d: list(g.itertuples()) for d, g in units.groupby("dimension")}
+    measures = read_text_table(template / "data" / "measures.csv")
+    # The text holds only its facts' numbers, and its results no cue word of a target (计划 in a measure's name)
+    measures = measures[~measures["name_zh"].map(lambda name: bool(NUMBER_TOKEN.search(name)) or any(w in name for w in NOT_ACHIEVED))]
+    kinds = read_text_table(template / "data" / "measure_kinds.csv")[["kind_id", "dimension"]]
+    return units_by_dimension, list(measures.merge(kinds, on="kind_id").itertuples())
+
+
 def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, part_rows: int | None = None) -> Path:
     """Write a package of ``n`` facts into ``out`` and its source texts into ``out/sources``."""
     from cnbef.package.installed import package_dir
@@ -104,15 +117,7 @@ def build(n: int, out: Path, seed: int = 2022, template: Path | None = None, par
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] not in DERIVED]
     for name in ("units", "measure_kinds", "topics", "measures", "content_types", "exclusion_reasons"):
         shutil.copy(template / "data" / f"{name}.csv", out / "data")
-    units = read_text_table(template / "data" / "units.csv")
-    # The writer puts the unit after Arabic digits; a symbol that opens with a second scale (万亿元) would read as a numeral.
-    units = units[~units["symbol"].str.startswith("万亿")]
-    units_by_dimension = {d: list(g.itertuples()) for d, g in units.groupby("dimension")}
-    measures = read_text_table(template / "data" / "measures.csv")
-    # The text holds only its facts' numbers, and its results no cue word of a target (计划 in a measure's name)
-    measures = measures[~measures["name_zh"].map(lambda name: bool(NUMBER_TOKEN.search(name)) or any(w in name for w in NOT_ACHIEVED))]
-    measures = list(measures.merge(read_text_table(template / "data" / "measure_kinds.csv")[["kind_id", "dimension"]],
-                                   on="kind_id").itertuples())
+    units_by_dimension, measures = _lookups(template)
     region_table = regions(rng)
     all_regions = list(region_table.itertuples())
     counties = region_table[region_table.level == "county"].reset_index(drop=True)
