@@ -114,16 +114,16 @@ def flat_rows(package_dir: Path) -> pd.DataFrame:
     facts = text["facts"]
     out = pd.DataFrame(index=facts.index)
     keys = {"sources": "source_id", "regions": "region_id", "entities": "entity_id", "measures": "measure_id", "units": "unit_id"}
-    for column, table, field, via in COPIED + COPIED_TAIL:
-        if table == "facts":
-            out[column] = facts[field]
-        else:
-            out[column] = lookup(facts[via], text[table], keys[table], field)
+    copied = COPIED + COPIED_TAIL
+    for table, via in dict.fromkeys((t, v) for _, t, _, v in copied):  # one lookup per table reached
+        columns = [(c, fld) for c, t, fld, v in copied if (t, v) == (table, via)]
+        found = facts if table == "facts" else lookup(facts[via], text[table], keys[table], list(dict.fromkeys(f for _, f in columns)))
+        for column, field in columns:
+            out[column] = found[field]
     units = text["units"]
-    multiplier = lookup(facts["unit_id"], units, "unit_id", "multiplier")
-    out["value_normalized"] = [_normalized(v, m) for v, m in zip(facts["value"], multiplier)]
-    base = lookup(facts["unit_id"], units, "unit_id", "base_unit_id")
-    out["normalized_unit_symbol"] = lookup(base, units, "unit_id", "symbol")
+    unit = lookup(facts["unit_id"], units, "unit_id", ["multiplier", "base_unit_id"])
+    out["value_normalized"] = [_normalized(v, m) for v, m in zip(facts["value"], unit["multiplier"])]
+    out["normalized_unit_symbol"] = lookup(unit["base_unit_id"], units, "unit_id", "symbol")
     order = [f["name"] for f in flat_schema(package_dir)["fields"]]
     return out[order].sort_values("fact_id")
 
