@@ -298,12 +298,38 @@ def test_numbers_outside_the_articles_are_drafted_as_mentions(pkg):
     ("今年以来,出台多项措施。5月份,全市新设立市场主体30431户。", "30431", ("2023-05-01", "2023-05-31")),
     ("2022年,全县规模以上工业增加值累计增幅3%。", "3", ("2022-01-01", "2022-12-31")),
     ("今年日均设立250家,高新技术企业累计达到2.5万家。", "2.5", ("", "")),
+    ("2022年,累计降低企业成本11.3亿元,新增市场主体16252户。", "16252", ("2022-01-01", "2022-12-31")),
+    ("2019年6月,全区推行帮办服务,办结时限压缩了近30%。", "30", ("", "")),
+    ("确定今年全市新增市场主体要达到6.5万户;出台助企措施16条。", "16", ("", "")),
+    ("5月份,全市新设立市场主体30431户。\n全市组建工作专班,下设12个小组。", "12", ("", "")),
+    ("今年前三季度,全省新登记市场主体82.8万户。 政策惠企 据了解,全省建立18个专项小组。", "18", ("", "")),
+    ("一、2022年工作回顾\n\n一年来,全县建设高标准农田10.2万亩。", "10.2", ("2022-01-01", "2022-12-31")),
 ])
 def test_the_period_is_the_figures_own_not_its_comparison_base_nor_a_stocks(pkg, sentence, number, period):
-    """The period proposed is the nearest written before the number, but not a comparison base (较去年), and a
-    month alone (5月份) is one; 累计 sums over a period written in its sentence unless it counts a stock (累计达到)."""
+    """The period proposed is the nearest written before the number in its paragraph (a line, or a joined page's
+    sentence followed by a space), else its section head's (一、2022年工作回顾); not a comparison base (较去年), an
+    event's date (2019年6月，…推行) or a target's year written in another sentence; a month alone (5月份) is one;
+    累计 sums over a period written in its sentence unless it counts a stock (累计达到), and speaks for its clause only."""
     from datetime import date
     from cnbef.curation.draft import Page, draft_page
     page = Page("999_x", sentence, 2023, [("a", 0, len(sentence), None)], date(2023, 10, 28), [])
     row = next(r for r in draft_page(pkg.root, page) if r["value_text"] == number and r["proposal"] == "fact")
     assert (row["period_start"], row["period_end"]) == period
+
+
+@pytest.mark.parametrize("text, number, reason", [
+    ("辖区内一家公司负责人说,企业更有信心了。", "一", "idiom"),
+    ("开展第三方评估,全面推进改革。", "第三", "idiom"),
+    ("上海轨道交通11号线延伸到昆山。", "11", "name_or_title"),
+    ("6月11日,记者从临汾市获悉,全市新增企业13家。", "6", "publication_date"),
+    ("2019年6月,中山区在全市率先推行帮办服务,服务8000余次。", "2019", "event_date"),
+    ("一、2022年工作回顾\n\n全县新增企业13家。", "2022", "name_or_title"),
+])
+def test_numbers_that_are_no_statistic_are_proposed_with_their_reason(pkg, text, number, reason):
+    """一 as an article, a set phrase (第三方), a line's name (11号线), a news item's date line, an event's day and a
+    year in a heading are proposed as excluded mentions with the reason a curator gives them."""
+    from datetime import date
+    from cnbef.curation.draft import Page, draft_page
+    page = Page("999_x", text, 2023, [("a", 0, len(text), None)], date(2023, 1, 28), [])
+    row = next(r for r in draft_page(pkg.root, page) if r["value_text"] == number)
+    assert (row["proposal"], row["reason"]) == ("mention", reason)

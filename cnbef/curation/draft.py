@@ -43,11 +43,20 @@ PERIOD_PHRASE = re.compile(r"(?:[0-9]{4}年|今年|去年|上年|明年|本年)?
                            r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年|[0-9]{1,2}月份)"
                            r"|[0-9]{4}年|今年|去年|上年|明年")
 SENTENCE_END = "。；;！？!?\n"
-# Words that make a figure a stock at the date of writing rather than a flow over a period.
+# Words that make a figure a stock at the date of writing rather than a flow over a period: an adverb of
+# time (目前) speaks for its sentence, a verb's modifier (累计, 现有) for its clause only.
 STOCK_WORDS = ("目前", "现有", "累计", "截至目前", "至今")
+SENTENCE_ADVERBS = ("目前", "截至目前", "至今")
 # 累计 before a change (累计增幅3%, 累计完成) after a period written in its own sentence (2022年，…) sums over that
 # period: not a stock, as 累计达到2.5万家 is.
 SUMMED_OVER_A_PERIOD = re.compile(r"累计(?:增|完成|实现|下降|减少|新增)")
+# The date of an event (2019年6月，…推行; 10月24日): the day something happened, no figure's period. A month with
+# 份, 底, 末 or a range (2022年1-10月) is one.
+EVENT_DATE = re.compile(r"(?:[0-9]{4}年)?[0-9]{1,2}月[0-9]{1,2}日|[0-9]{4}年[0-9]{1,2}月(?![份底末初0-9]|以来|\s*[~～至到\-—])")
+# Where a paragraph starts: a line break, or a space after a sentence's end (a page whose lines were joined).
+PARAGRAPH_BREAK = re.compile(r"\n|(?<=[。！？!?])[ \u3000]+")
+# A section's head in a report (一、2022年工作回顾): its period dates the paragraphs of the section.
+SECTION_HEAD = re.compile(r"(?:^|(?<=[\n。！？!?]))[ \u3000]*[一二三四五六七八九十]{1,3}、[^。；;！？!?\n]{0,40}")
 # A period right after these is what a figure is compared with (较去年前进1位, 比上年增长), not its own period.
 COMPARED_WITH = re.compile(r"(?:较|比|与|同)$")
 CLAUSE_END = SENTENCE_END + "，,"
@@ -188,7 +197,7 @@ DATE = re.compile(rf"[0-9]{{4}}\s*-\s*[0-9]{{1,2}}\s*-\s*[0-9]{{1,2}}{_TIME}?|(?
                   rf"|[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?")
 # Numbers that are part of a name (the cue after the number, or before it): a party congress (二十大, 党的十九大),
 # a version (改革5.0, 2.0版), a programme (三年行动方案, 三大攻坚战; 六大行动 counts actions).
-NAME_AFTER = re.compile(r"大(?:精神|报告|報告|以来|以來|代表|胜利|勝利|召开|召開|期间|期間)|版|年(?:行动|行動|计划|計劃|方案|规划|規劃)|大攻(?:坚|堅)(?:战|戰)")
+NAME_AFTER = re.compile(r"大(?:精神|报告|報告|以来|以來|代表|胜利|勝利|召开|召開|期间|期間)|版|年(?:行动|行動|计划|計劃|方案|规划|規劃)|大攻(?:坚|堅)(?:战|戰)|号线|號線")
 NAME_BEFORE = re.compile(r"(?:党的|黨的)$")
 
 
@@ -204,10 +213,7 @@ def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, st
         return "period", phrase.start(), phrase.end(), f"part of the period {phrase.group()!r}"
     m = next((m for m in DATE.finditer(text, max(0, a - 8), b + 20) if m.start() <= a < m.end()), None)
     if m is not None and m.end() >= b:
-        expression = m.group()
-        reason = ("publication_date" if re.search("[-:]", expression) else "event_date" if re.search("[日号]", expression)
-                  else "period")
-        return reason, m.start(), m.end(), f"a date ({expression})"
+        return _date_reason(text, m), m.start(), m.end(), f"a date ({m.group()})"
     if NAME_AFTER.match(text, b) or NAME_BEFORE.search(before) or (re.fullmatch(r"[0-9]+\.0", token)
                                                                   and not re.match(r"[%％万萬亿億个個倍]", after)):
         return "name_or_title", a, b, "part of a name, a version or a programme's title"
@@ -216,7 +222,7 @@ def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, st
         return "period_length", a, b + (span.end() if span else 0), "the length of a period (两年来, 过去五年)"
     if re.match(r"周年|週年", after):
         return "reference_period", a, b + 2, "an anniversary"
-    if re.match(r"第?一$", token) and re.match(r"[批份方]", after):
+    if (re.match(r"第?一$", token) and re.match(r"[批份方]", after)) or (token.startswith("第") and after.startswith("方")):
         return "idiom", a, b + (2 if after.startswith("方阵") or after.startswith("方陣") else 0), f"a figure of speech ({token}{after[:2]})"
     if after.startswith("是") or (token.startswith("第") and not re.match(r"[档檔名位]", after) and
                                  not re.search(r"排名|居|列|位居|排|全[国國省市区區县縣州球]$|同[类類]$", before)):
@@ -226,7 +232,25 @@ def _exclusion(text: str, a: int, b: int, token: str) -> tuple[str, int, int, st
     if re.search(r"连续$|連續$", before) and re.match(r"个?[年月天]|個?[年月天]", after):
         unit = re.match(r"[个個]?[年月天]", after).group()
         return "period_length", a, b + len(unit), "the length of a period (连续…)"
+    if token == "一":  # 一家公司, 的一年, 一次性: an article or a figure of speech; 一万亿元 is one token
+        return ("ordinal", a, b + 1, "a list marker (一、)") if after.startswith("、") else \
+            ("idiom", a, b, f"一 as 'a' or in a set phrase ({token}{after[:2]}), not a count")
     return None
+
+
+def _date_reason(text: str, m: re.Match) -> str:
+    """What kind of date a date expression is: a news item's date line (6月11日，记者…), a timestamp, the day of
+    an event (2019年6月，…推行), a year in a title line (2023年…工作报告), or a period."""
+    expression, after = m.group(), text[m.end():m.end() + 4]
+    if re.search("[-:]", expression) or (re.search("[日号]", expression) and re.match(r"[，,\s]*(?:本报|本報)?(?:记者|記者|电|電|讯|訊)", after)):
+        return "publication_date"
+    event = EVENT_DATE.match(text, m.start())
+    if re.search("[日号]", expression) or (event and event.end() == m.end()):
+        return "event_date"
+    line = text[text.rfind("\n", 0, m.start()) + 1:].split("\n", 1)[0]
+    if re.fullmatch(r"[0-9]{4}年", expression) and not re.search(r"[。！？；;!?，,]", line):
+        return "name_or_title"
+    return "period"
 
 
 # Period words around a number that are the period of a fact, not a statistic (今年前10个月, 近两年).
@@ -352,7 +376,7 @@ def _row(text, a, b, token, span, page, written_at, regions, measures) -> dict:
     row["qualifier"], row["qualifier_text"] = _qualifier(before, rest)
     clause = row["quote"]
     row["claim_type"] = claim_type(clause)
-    _propose_period(row, _unbroken(text[max(lo, text.rfind("\n\n", lo, a) + 1):a]), page, notes)
+    _propose_period(row, _unbroken(_period_context(text, lo, a)), page, notes)
     region, how = _region(text, a, span, regions, page.region_basis.get(span[0], "the article's region"))
     row["region_id"] = region or ""
     measure, score = _measure(_unbroken(text[q0:a]), measures)
@@ -387,23 +411,42 @@ def _propose_unit(row: dict, token: str, after: str, written_at, notes: list[str
 # The rest of a list of numbers after one of them (、53、50 in 65、53、50个工作日): the unit follows the last.
 
 
+def _period_context(text: str, lo: int, a: int) -> str:
+    """The text before the number whose period phrases can be its period: its paragraph, after the head of its
+    section where the section has one."""
+    start = max((m.end() for m in PARAGRAPH_BREAK.finditer(text, lo, a)), default=lo)
+    head = next(reversed(list(SECTION_HEAD.finditer(text[:start], lo))), None)
+    return (head.group().strip() + "。" if head else "") + text[start:a]
+
+
+def _target_of_another_sentence(text: str, at: int, sentence_start: int, row: dict) -> bool:
+    """A period written in an earlier sentence that sets a target (确定今年…要达到) is that target's, not a result's."""
+    if at >= sentence_start or row["claim_type"] in FORWARD_LOOKING:
+        return False
+    start = max(text.rfind(c, 0, at) for c in SENTENCE_END) + 1
+    end = min((i for i in (text.find(c, at) for c in SENTENCE_END) if i >= 0), default=len(text))
+    return claim_type(text[start:end]) in FORWARD_LOOKING
+
+
 def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
     """The nearest period expression before the number in its paragraph, into row: a period written once at
     the head of a paragraph (2022年，…。…) holds for the sentences that follow it; a stock's date (截至6月底)
     holds in its own sentence only."""
     simplified = _to_simplified()(paragraph)
     sentence_start = max(simplified.rfind(c) for c in SENTENCE_END) + 1
-    masked = STOCK.sub(lambda m: " " * len(m.group()), simplified)  # a stock's 今年 is no period of the next sentence
+    blank = lambda m: " " * len(m.group())  # noqa: E731
+    masked = EVENT_DATE.sub(blank, STOCK.sub(blank, simplified))  # a stock's 今年 is no period of the next sentence
     period, phrase, since, where = None, "", False, -1
     for m in PERIOD_PHRASE.finditer(masked):
-        if COMPARED_WITH.search(masked, 0, m.start()):
+        if COMPARED_WITH.search(masked, 0, m.start()) or _target_of_another_sentence(simplified, m.start(), sentence_start, row):
             continue
         found_period = resolve(m.group(), page.year, page.published, row["claim_type"] in FORWARD_LOOKING)
         if found_period is not None:
             period, phrase, since, where = found_period, m.group(), simplified.startswith("以来", m.end()), m.end()
     stock_at = [m for m in STOCK.finditer(simplified, sentence_start) if m.end() >= where]
     at = stock_date(stock_at[-1].group(), page.year) if stock_at else None
-    stock = next((w for w in STOCK_WORDS if w in simplified[max(where, 0):]
+    clause_start = max(simplified.rfind(c) for c in CLAUSE_END) + 1
+    stock = next((w for w in STOCK_WORDS if w in simplified[max(where, sentence_start if w in SENTENCE_ADVERBS else clause_start):]
                   and not (w == "累计" and where > sentence_start and SUMMED_OVER_A_PERIOD.search(simplified, where))), None)
     if at:  # a stock counted at a date: its end, and no start
         row.update(period_end=at[0].isoformat(), period_text=stock_at[-1].group(), period_inferred=str(at[1]).lower())

@@ -9,7 +9,7 @@ FORWARD_LOOKING = {"target", "plan", "projection"}
 CUES = {
     "capacity": ["年产", "年產", "产能", "產能", "生产能力", "生產能力", "年处理", "年處理"],
     "projection": ["预计", "預計", "可实现", "可實現", "有望", "将达", "將達"],
-    "target": ["目标", "目標", "力争", "力爭", "确保", "確保", "争取", "爭取"],
+    "target": ["目标", "目標", "力争", "力爭", "确保", "確保", "争取", "爭取", "要达到", "要達到", "要实现", "要實現"],
     "plan": ["计划", "計劃", "谋划", "謀劃", "拟", "擬", "将", "將"],
 }
 # Words that make a figure forward-looking wherever they stand in its sentence (到2025年, 要, 将).
