@@ -304,6 +304,8 @@ def test_numbers_outside_the_articles_are_drafted_as_mentions(pkg):
     ("5月份,全市新设立市场主体30431户。\n全市组建工作专班,下设12个小组。", "12", ("", "")),
     ("今年前三季度,全省新登记市场主体82.8万户。 政策惠企 据了解,全省建立18个专项小组。", "18", ("", "")),
     ("一、2022年工作回顾\n\n一年来,全县建设高标准农田10.2万亩。", "10.2", ("2022-01-01", "2022-12-31")),
+    ("2022年初,临海市出台稳进提质政策44条。", "44", ("", "")),
+    ("精深谋划“十四五”高质量发展项目200余个。", "200", ("2021-01-01", "2025-12-31")),
 ])
 def test_the_period_is_the_figures_own_not_its_comparison_base_nor_a_stocks(pkg, sentence, number, period):
     """The period proposed is the nearest written before the number in its paragraph (a line, or a joined page's

@@ -41,7 +41,7 @@ DECISIONS = ("fact", "mention", "unit", "reject")
 # A period expression the resolver reads (periods.py), searched for before a number in its sentence.
 PERIOD_PHRASE = re.compile(r"(?:[0-9]{4}年|今年|去年|上年|明年|本年)?(?:上半年|下半年|前[一二三1-3]季度|第?[一二三四1-4]季度|"
                            r"前[0-9一二三四五六七八九十]{1,3}个?月|[0-9]{1,2}月?\s*[~～至到\-—]\s*[0-9]{1,2}月|全年|[0-9]{1,2}月份)"
-                           r"|[0-9]{4}年|今年|去年|上年|明年")
+                           r"|[0-9]{4}年|今年|去年|上年|明年|十[一二三四五]五")
 SENTENCE_END = "。；;！？!?\n"
 # Words that make a figure a stock at the date of writing rather than a flow over a period: an adverb of
 # time (目前) speaks for its sentence, a verb's modifier (累计, 现有) for its clause only.
@@ -50,9 +50,9 @@ SENTENCE_ADVERBS = ("目前", "截至目前", "至今")
 # 累计 before a change (累计增幅3%, 累计完成) after a period written in its own sentence (2022年，…) sums over that
 # period: not a stock, as 累计达到2.5万家 is.
 SUMMED_OVER_A_PERIOD = re.compile(r"累计(?:增|完成|实现|下降|减少|新增)")
-# The date of an event (2019年6月，…推行; 10月24日): the day something happened, no figure's period. A month with
+# The date of an event (2019年6月，…推行; 2022年初; 10月24日): when something happened, no figure's period. A month with
 # 份, 底, 末 or a range (2022年1-10月) is one.
-EVENT_DATE = re.compile(r"(?:[0-9]{4}年)?[0-9]{1,2}月[0-9]{1,2}日|[0-9]{4}年[0-9]{1,2}月(?![份底末初0-9]|以来|\s*[~～至到\-—])")
+EVENT_DATE = re.compile(r"(?:[0-9]{4}年)?[0-9]{1,2}月[0-9]{1,2}日|[0-9]{4}年(?:[0-9]{1,2}月|初)(?![份底末初0-9]|以来|\s*[~～至到\-—])")
 # Where a paragraph starts: a line break, or a space after a sentence's end (a page whose lines were joined).
 PARAGRAPH_BREAK = re.compile(r"\n|(?<=[。！？!?])[ \u3000]+")
 # A section's head in a report (一、2022年工作回顾): its period dates the paragraphs of the section.

@@ -53,6 +53,9 @@ def resolve(text: str, reference_year: int | None, published: date | None = None
     document's year. None when the text is not one of the forms above, or when it needs a year and
     ``reference_year`` is None (a document whose date is unknown).
     """
+    if str(text).strip() in FIVE_YEAR_PLANS:  # “十四五”: the plan's five years
+        first, last = FIVE_YEAR_PLANS[str(text).strip()]
+        return Period(date(first, 1, 1), date(last, 12, 31), False)
     m = _FORM.fullmatch(str(text).strip())
     if m is None or not (m.group("year") or m.group("rel") or m.lastindex):
         return None
