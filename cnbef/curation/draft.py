@@ -429,9 +429,10 @@ def _target_of_another_sentence(text: str, at: int, sentence_start: int, row: di
 
 
 def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
-    """The nearest period expression before the number in its paragraph, into row: a period written once at
-    the head of a paragraph (2022年，…。…) holds for the sentences that follow it; a stock's date (截至6月底)
-    holds in its own sentence only."""
+    """The nearest period expression before the number in its paragraph (and its section's head), into row: a
+    period written once at the head of a paragraph (2022年，…。…) holds for the sentences that follow it, but not a
+    comparison base (较去年), an event's date (2019年6月) or the year of another sentence's target; a stock's date
+    (截至6月底) holds in its own sentence only."""
     simplified = _to_simplified()(paragraph)
     sentence_start = max(simplified.rfind(c) for c in SENTENCE_END) + 1
     blank = lambda m: " " * len(m.group())  # noqa: E731
