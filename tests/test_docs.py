@@ -33,15 +33,19 @@ def test_data_dictionary_lists_every_field():
     assert "regions.region_id" in DICTIONARY
 
 
-def test_python_examples_run():
+def test_python_examples_run(tmp_path):
+    """They run, and leave nothing in the temporary folder."""
     blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
     assert blocks
     with open(ROOT / "data" / "facts.csv", encoding="utf-8") as fh:
         n = sum(1 for _ in fh) - 1
     code = "\n".join(blocks) + f"\nassert len(facts) == {n} and len(flat) == {n} and len(rows) > 5\n"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch)}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert list(scratch.iterdir()) == []
 
 
 def test_readme_names_every_rule_the_validator_runs():
