@@ -306,6 +306,10 @@ def test_numbers_outside_the_articles_are_drafted_as_mentions(pkg):
     ("一、2022年工作回顾\n\n一年来,全县建设高标准农田10.2万亩。", "10.2", ("2022-01-01", "2022-12-31")),
     ("2022年初,临海市出台稳进提质政策44条。", "44", ("", "")),
     ("精深谋划“十四五”高质量发展项目200余个。", "200", ("2021-01-01", "2025-12-31")),
+    ("截至6月底,全省有企业243.03万户,较2022年底增长12.64万户。", "243.03", ("", "2023-06-30")),
+    ("截至6月底,全省有企业243.03万户,较2022年底增长12.64万户。", "12.64", ("2023-01-01", "2023-06-30")),
+    ("全省有企业243.03万户,较2022年底增长12.64万户。", "12.64", ("", "")),
+    ("今年以来,全市兑付涉企补助资金超8亿元。", "8", ("2023-01-01", "")),
 ])
 def test_the_period_is_the_figures_own_not_its_comparison_base_nor_a_stocks(pkg, sentence, number, period):
     """The period proposed is the nearest written before the number in its paragraph (a line, or a joined page's

@@ -12,7 +12,7 @@ import csv
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -432,7 +432,7 @@ def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
     """The nearest period expression before the number in its paragraph (and its section's head), into row: a
     period written once at the head of a paragraph (2022年，…。…) holds for the sentences that follow it, but not a
     comparison base (较去年), an event's date (2019年6月) or the year of another sentence's target; a stock's date
-    (截至6月底) holds in its own sentence only."""
+    (截至6月底) holds in its own sentence only, and a change from a base date (较2022年底增长) runs from that date to it."""
     simplified = _to_simplified()(paragraph)
     sentence_start = max(simplified.rfind(c) for c in SENTENCE_END) + 1
     blank = lambda m: " " * len(m.group())  # noqa: E731
@@ -445,11 +445,17 @@ def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
         if found_period is not None:
             period, phrase, since, where = found_period, m.group(), simplified.startswith("以来", m.end()), m.end()
     stock_at = [m for m in STOCK.finditer(simplified, sentence_start) if m.end() >= where]
-    at = stock_date(stock_at[-1].group(), page.year) if stock_at else None
+    dates = [m for m in stock_at if not COMPARED_WITH.search(simplified, 0, m.start())]
+    at = stock_date(dates[-1].group(), page.year) if dates else None
+    base = stock_at[-1] if stock_at and stock_at[-1] not in dates else None  # 较2022年底: what a change is from
+    base_date = stock_date(base.group(), page.year) if base else None
     clause_start = max(simplified.rfind(c) for c in CLAUSE_END) + 1
     stock = next((w for w in STOCK_WORDS if w in simplified[max(where, sentence_start if w in SENTENCE_ADVERBS else clause_start):]
                   and not (w == "累计" and where > sentence_start and SUMMED_OVER_A_PERIOD.search(simplified, where))), None)
-    if at:  # a stock counted at a date: its end, and no start
+    if at and base_date and base_date[0] < at[0]:  # 截至6月底，…较2022年底增长: the change from one date to the other
+        row.update(period_start=(base_date[0] + timedelta(days=1)).isoformat(), period_end=at[0].isoformat(),
+                   period_text=simplified[base.start() - 1:base.end()], period_inferred=str(at[1] or base_date[1]).lower())
+    elif at:  # a stock counted at a date: its end, and no start
         row.update(period_end=at[0].isoformat(), period_text=stock_at[-1].group(), period_inferred=str(at[1]).lower())
         notes.append("a stock at a date: period_end is the date, period_start is left empty")
     elif stock:  # a stock at the date of writing (目前, 现有): no period of its own
