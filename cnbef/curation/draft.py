@@ -455,8 +455,9 @@ def _propose_period(row: dict, paragraph: str, page, notes: list[str]) -> None:
     if at and base_date and base_date[0] < at[0]:  # 截至6月底，…较2022年底增长: the change from one date to the other
         row.update(period_start=(base_date[0] + timedelta(days=1)).isoformat(), period_end=at[0].isoformat(),
                    period_text=simplified[base.start() - 1:base.end()], period_inferred=str(at[1] or base_date[1]).lower())
+        notes.append("a change between two dates: period_start is the day after the base date, period_end the stock's date")
     elif at:  # a stock counted at a date: its end, and no start
-        row.update(period_end=at[0].isoformat(), period_text=stock_at[-1].group(), period_inferred=str(at[1]).lower())
+        row.update(period_end=at[0].isoformat(), period_text=dates[-1].group(), period_inferred=str(at[1]).lower())
         notes.append("a stock at a date: period_end is the date, period_start is left empty")
     elif stock:  # a stock at the date of writing (目前, 现有): no period of its own
         row.update(period_text=stock, period_inferred="false")
