@@ -101,7 +101,7 @@ def spark_session():
 
     engine = Spark()
     yield engine.spark
-    engine.spark.stop()
+    engine.close()
 
 
 @pytest.fixture(params=["duckdb", "spark"])

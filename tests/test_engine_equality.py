@@ -198,3 +198,18 @@ def test_the_command_line_chooses_the_engine_and_its_memory(pkg):
     assert done.returncode == 1 and "[foreign-key] column entity_id" in done.stdout
     done = subprocess.run(base + ["--engine", "duckdb", "--memory-limit", "lots"], capture_output=True, text=True)
     assert done.returncode == 2 and "--memory-limit lots" in done.stdout and "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.spark
+def test_the_spark_engine_leaves_nothing_in_the_temporary_folder(pkg, tmp_path):
+    """Its own session, started and stopped by the command, takes its warehouse folder away with it."""
+    import os
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    done = subprocess.run([sys.executable, "-m", "cnbef", "validate", str(pkg.root), "--sources", str(pkg.sources),
+                           "--engine", "spark"], capture_output=True, text=True, env={**os.environ, "TMPDIR": str(scratch)})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert list(scratch.iterdir()) == []

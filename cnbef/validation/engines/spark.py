@@ -32,12 +32,16 @@ class Spark(Engine):
 
     def __init__(self, master: str | None = None, session=None):
         super().__init__()
+        # A session made here is stopped by close(), and its warehouse folder (which Spark otherwise creates
+        # in the working directory) removed with it; a session given is the caller's to stop.
+        self._warehouse = None
         if session is None:
             from pyspark.sql import SparkSession
 
+            self._warehouse = tempfile.TemporaryDirectory(prefix="cnbef-spark-warehouse-")
             builder = SparkSession.builder.appName("cnbef-validate")
             master = master or os.environ.get("CNBEF_SPARK_MASTER", "local[2]")
-            builder = builder.master(master)
+            builder = builder.master(master).config("spark.sql.warehouse.dir", self._warehouse.name)
             for key, value in SPARK_CONF.items():
                 builder = builder.config(key, value)
             if master.startswith("local"):
@@ -151,14 +155,16 @@ class Spark(Engine):
     def close(self) -> None:
         for view in self._views:
             self.spark.catalog.dropTempView(view)
+        if self._warehouse is not None:
+            self.spark.stop()
+            self._warehouse.cleanup()
 
 
 # sqlglot writes string literals in Spark's default escaping ('\\.' for the pattern \.), so Spark's
 # escapedStringLiterals must stay off: with it on, '\\.' would be two characters and a pattern would
 # fail on good values. ANSI mode stays on: TRY_CAST is used wherever a cast may fail.
 SPARK_SESSION_CONF = {"spark.sql.session.timeZone": "UTC"}
-# The warehouse folder (which Spark otherwise creates in the working directory) goes to the temporary folder.
-SPARK_CONF = {"spark.sql.warehouse.dir": os.path.join(tempfile.gettempdir(), "cnbef-spark-warehouse"), "spark.ui.enabled": "false", "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": os.environ.get("CNBEF_SPARK_PARTITIONS", "2"), "spark.driver.memory": "2g"}
+SPARK_CONF = {"spark.ui.enabled": "false", "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": os.environ.get("CNBEF_SPARK_PARTITIONS", "2"), "spark.driver.memory": "2g"}
 
 
 def to_spark(sql: str) -> str:
