@@ -43,16 +43,17 @@ def claim_problems(f: pd.DataFrame, file: str, text_of: dict) -> list[Problem]:
 
 def region_problems(f: pd.DataFrame, file: str, text_of: dict, sources: pd.DataFrame, regions: pd.DataFrame) -> list[Problem]:
     """A fact's region, where it is not its article's own, is named in the article (in full or short)."""
-    spans = sources.set_index("source_id")[["char_start", "char_end", "region_id"]]
-    names = regions.drop_duplicates("region_id").set_index("region_id")["name_zh"]
-    simplified, problems, named = to_simplified(), [], {}
+    spans = {sid: (a, b, region) for sid, a, b, region in sources[["source_id", "char_start", "char_end", "region_id"]].itertuples(index=False)}
+    names = dict(zip(regions["region_id"], regions["name_zh"]))
+    simplified, problems, named, articles = to_simplified(), [], {}, {}
     for i, sid, region in f[["source_id", "region_id"]].itertuples():
-        if pd.isna(region) or sid not in spans.index or region == spans.at[sid, "region_id"] or region not in names.index \
+        if pd.isna(region) or sid not in spans or region == spans[sid][2] or region not in names \
                 or not isinstance(text_of.get(sid), str):
             continue
-        if (sid, region) not in named:  # each region once per article
-            article = simplified(text_of[sid][int(spans.at[sid, "char_start"]):int(spans.at[sid, "char_end"])])
-            name = names[region]
+        if (sid, region) not in named:  # each region once per article, each article made simplified once
+            if sid not in articles:
+                articles[sid] = simplified(text_of[sid][int(spans[sid][0]):int(spans[sid][1])])
+            article, name = articles[sid], names[region]
             named[(sid, region)] = name in article or short_name(name) in article
         if not named[(sid, region)]:
             problems.append(Problem(file, i + 2, "region_id", "region_in_text", region,
@@ -61,8 +62,8 @@ def region_problems(f: pd.DataFrame, file: str, text_of: dict, sources: pd.DataF
     return problems
 
 
-def _year(v) -> int | None:
-    return None if pd.isna(v) else pd.Timestamp(v).year
+def _day(v):
+    return None if pd.isna(v) else pd.Timestamp(v).date()
 
 
 def period_problems(f: pd.DataFrame, file: str, text_of: dict, sources: pd.DataFrame, documents: pd.DataFrame) -> list[Problem]:
@@ -70,22 +71,23 @@ def period_problems(f: pd.DataFrame, file: str, text_of: dict, sources: pd.DataF
     (a heading's year, a five-year plan), or the year of the page's date or the one before (a report of the past year).
 
     A period phrase the resolver reads (2022年, 今年, 全年) is checked by relative_period instead."""
-    spans = sources.set_index("source_id")[["char_start", "document_id"]]
-    dates = documents.set_index("document_id")[["published_earliest", "published_latest"]]
-    problems = []
+    dates = {d: (_day(e), _day(l)) for d, e, l in documents[["document_id", "published_earliest", "published_latest"]].itertuples(index=False)}
+    pages = {sid: (a, *dates.get(doc, (None, None))) for sid, a, doc in sources[["source_id", "char_start", "document_id"]].itertuples(index=False)}
+    problems, read = [], {}
     columns = ["source_id", "period_start", "period_end", "period_text", "quote_end", "claim_type"]
-    for i, sid, start, end, phrase, quote_end, claim in f[columns].itertuples():
-        years = {y for y in (_year(start), _year(end)) if y is not None}
-        if not years or sid not in spans.index or not isinstance(text_of.get(sid), str) or pd.isna(quote_end):
+    bounds = [pd.to_datetime(f[c]).dt.year for c in ("period_start", "period_end")]
+    for (i, sid, start, end, phrase, quote_end, claim), *bound in zip(f[columns].itertuples(), *bounds):
+        years = {int(y) for y in bound if pd.notna(y)}
+        if not years or sid not in pages or not isinstance(text_of.get(sid), str) or pd.isna(quote_end):
             continue
-        doc = spans.at[sid, "document_id"]
-        earliest, latest = (dates.loc[doc].tolist() if doc in dates.index else (None, None))
-        day = lambda v: None if pd.isna(v) else pd.Timestamp(v).date()  # noqa: E731
-        year = reference_year(day(earliest), day(latest))
-        if isinstance(phrase, str) and resolve(phrase, year, day(latest), claim in FORWARD_LOOKING) is not None:
+        char_start, earliest, latest = pages[sid]
+        key = (phrase, earliest, latest, claim in FORWARD_LOOKING)
+        if key not in read:  # a phrase is read once per page date
+            read[key] = isinstance(phrase, str) and resolve(phrase, reference_year(earliest, latest), latest, key[3]) is not None
+        if read[key]:
             continue
-        published = {y for y in (_year(earliest), _year(latest)) if y is not None}
-        supported = years_written(text_of[sid][int(spans.at[sid, "char_start"]):int(quote_end)])
+        published = {d.year for d in (earliest, latest) if d is not None}
+        supported = years_written(text_of[sid][int(char_start):int(quote_end)])
         supported |= published | {y - 1 for y in published}
         if not years <= supported:
             problems.append(Problem(file, i + 2, "period_start, period_end", "period_year", f"{start}..{end}",
